@@ -1,0 +1,1 @@
+"""Record types, labels, settings, ids and clock shared by every other package."""
