@@ -1,0 +1,1 @@
+"""Storing, searching and reviewing items: one interface, an Elasticsearch and a SQLite store."""

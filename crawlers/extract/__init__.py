@@ -1,0 +1,1 @@
+"""Parsers that turn fetched bytes into data; nothing here touches the network."""

@@ -1,0 +1,70 @@
+"""Index templates as code: versioned indices behind aliases, created idempotently.
+
+The node the tests start (Elasticsearch's integration-test distribution from Maven Central)
+has no analysis-common module, so no ``asciifolding`` filter. Folding Vietnamese diacritics is
+therefore done by us, before indexing, into the ``*_folded`` fields (``core.text``); ``title`` and
+``text`` keep the words exactly as written. This works the same on any Elasticsearch 8 cluster.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch
+
+ITEMS_SCHEMA_VERSION = 1
+VERDICTS_SCHEMA_VERSION = 1
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The settings and mappings of the ``name`` index, from ``index/schema/NAME.json``."""
+    text = resources.files("index.schema").joinpath(f"{name}.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@dataclass(frozen=True)
+class IndexNames:
+    """Aliases the code reads and writes through, and the versioned indices behind them."""
+
+    prefix: str
+
+    @property
+    def items_alias(self) -> str:
+        return f"{self.prefix}-items"
+
+    @property
+    def items_index(self) -> str:
+        return f"{self.prefix}-items-v{ITEMS_SCHEMA_VERSION}"
+
+    @property
+    def verdicts_alias(self) -> str:
+        return f"{self.prefix}-verdicts"
+
+    @property
+    def verdicts_index(self) -> str:
+        return f"{self.prefix}-verdicts-v{VERDICTS_SCHEMA_VERSION}"
+
+
+def ensure_index(client: Elasticsearch, alias: str, index: str, schema: dict[str, Any]) -> None:
+    """Create ``index`` with ``schema`` and point ``alias`` at it, unless the alias exists."""
+    if client.indices.exists_alias(name=alias):
+        return
+    try:
+        client.indices.create(
+            index=index,
+            settings=schema["settings"],
+            mappings=schema["mappings"],
+            aliases={alias: {"is_write_index": True}},
+        )
+    except ApiError as exc:
+        # Two processes may race to create it; the loser finds it made.
+        if exc.error != "resource_already_exists_exception":
+            raise
+        if not client.indices.exists_alias(name=alias):
+            client.indices.put_alias(index=index, name=alias, is_write_index=True)

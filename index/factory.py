@@ -1,0 +1,21 @@
+"""Open the store the settings ask for: Elasticsearch when ``KIEMCHUNG_ES_URL`` is set, else SQLite."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+from index.store import ItemStore
+
+
+def open_store(settings: Settings) -> ItemStore:
+    """The configured store, its schema ensured."""
+    store: ItemStore
+    if settings.uses_elasticsearch:
+        from index.es_store import ElasticStore, client_from_settings
+
+        store = ElasticStore(client_from_settings(settings), prefix=settings.index_prefix)
+    else:
+        from index.sqlite_store import SqliteStore
+
+        store = SqliteStore(settings.sqlite_path)
+    store.ensure_schema()
+    return store

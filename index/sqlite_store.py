@@ -1,0 +1,235 @@
+"""The embedded default store: SQLite with an FTS5 full-text index, in the data directory."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.clock import as_utc
+from core.records import IndexedItem, ReviewVerdict
+from index.documents import from_document, to_document
+from index.highlight import highlight, query_terms
+from index.query import SearchHit, SearchQuery, SearchResult, StoredItem, UpsertReport
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL,
+    label TEXT NOT NULL,
+    flagged INTEGER NOT NULL,
+    score REAL NOT NULL,
+    source_id TEXT NOT NULL,
+    date TEXT NOT NULL,
+    review TEXT,
+    review_status TEXT
+);
+CREATE INDEX IF NOT EXISTS items_label ON items(label);
+CREATE INDEX IF NOT EXISTS items_source ON items(source_id);
+CREATE INDEX IF NOT EXISTS items_date ON items(date);
+CREATE INDEX IF NOT EXISTS items_flagged_score ON items(flagged, score);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
+    id UNINDEXED, exact_text, folded_text, tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS verdicts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id TEXT NOT NULL,
+    verdict TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS verdicts_item ON verdicts(item_id);
+CREATE TRIGGER IF NOT EXISTS verdicts_append_only_update BEFORE UPDATE ON verdicts
+BEGIN SELECT RAISE(ABORT, 'the verdict history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS verdicts_append_only_delete BEFORE DELETE ON verdicts
+BEGIN SELECT RAISE(ABORT, 'the verdict history is append-only'); END;
+"""
+
+_SORTS = {
+    "relevance": "rank, items.date DESC",
+    "score": "items.score DESC, items.date DESC",
+    "recency": "items.date DESC, items.score DESC",
+}
+
+
+def _sortable_time(value: str | datetime) -> str:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class SqliteStore:
+    """``ItemStore`` on one SQLite file. Safe to share between threads of one process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._db:
+            yield self._db
+
+    def ensure_schema(self) -> None:
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def upsert(self, items: Iterable[IndexedItem]) -> UpsertReport:
+        report = UpsertReport()
+        with self._transaction() as db:
+            for indexed in items:
+                doc = to_document(indexed)
+                db.execute(
+                    """INSERT INTO items (id, doc, label, flagged, score, source_id, date)
+                       VALUES (?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT(id) DO UPDATE SET doc = excluded.doc,
+                           label = excluded.label, flagged = excluded.flagged,
+                           score = excluded.score, source_id = excluded.source_id,
+                           date = excluded.date""",
+                    (
+                        doc["id"], json.dumps(doc, ensure_ascii=False), doc["label"],
+                        int(doc["flagged"]), doc["score"], doc["source_id"],
+                        _sortable_time(doc["date"]),
+                    ),
+                )
+                db.execute("DELETE FROM items_fts WHERE id = ?", (doc["id"],))
+                exact = " ".join((doc["title"], doc["lead"], doc["text"]))
+                folded = " ".join((doc["title_folded"], doc["text_folded"]))
+                db.execute(
+                    "INSERT INTO items_fts (id, exact_text, folded_text) VALUES (?, ?, ?)",
+                    (doc["id"], exact, folded),
+                )
+                report.written.append(doc["id"])
+        return report
+
+    def get(self, item_id: str) -> StoredItem | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT doc, review FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+        return None if row is None else self._stored(row)
+
+    def _stored(self, row: sqlite3.Row) -> StoredItem:
+        doc = json.loads(row["doc"])
+        doc["review"] = json.loads(row["review"]) if row["review"] else None
+        indexed, verdict = from_document(doc)
+        return StoredItem(indexed=indexed, verdict=verdict)
+
+    def _where(self, query: SearchQuery) -> tuple[str, list[Any], bool]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        terms = query_terms(query.text, exact=query.exact)
+        if terms:
+            column = "exact_text" if query.exact else "folded_text"
+            match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+            clauses.append("items_fts MATCH ?")
+            params.append(f"{column} : ({match})")
+        if query.labels:
+            clauses.append(f"items.label IN ({','.join('?' * len(query.labels))})")
+            params.extend(query.labels)
+        if query.flagged is not None:
+            clauses.append("items.flagged = ?")
+            params.append(int(query.flagged))
+        if query.sources:
+            clauses.append(f"items.source_id IN ({','.join('?' * len(query.sources))})")
+            params.extend(query.sources)
+        if query.date_from is not None:
+            clauses.append("items.date >= ?")
+            params.append(_sortable_time(query.date_from))
+        if query.date_to is not None:
+            clauses.append("items.date <= ?")
+            params.append(_sortable_time(query.date_to))
+        if query.review_status == "unreviewed":
+            clauses.append("items.review_status IS NULL")
+        elif query.review_status is not None:
+            clauses.append("items.review_status = ?")
+            params.append(query.review_status)
+        where = " AND ".join(clauses) if clauses else "1"
+        return where, params, bool(terms)
+
+    def _from(self, with_text: bool) -> str:
+        if with_text:
+            return "items JOIN items_fts ON items_fts.id = items.id"
+        return "items"
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        where, params, with_text = self._where(query)
+        source = self._from(with_text)
+        rank = "bm25(items_fts)" if with_text else "0"
+        order = _SORTS[query.sort]
+        with self._lock:
+            total = self._db.execute(
+                f"SELECT count(*) FROM {source} WHERE {where}", params
+            ).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT items.doc, items.review, {rank} AS rank FROM {source} "
+                f"WHERE {where} ORDER BY {order}, items.id LIMIT ? OFFSET ?",
+                [*params, query.size, query.offset],
+            ).fetchall()
+        terms = query_terms(query.text, exact=query.exact)
+        hits = []
+        for row in rows:
+            stored = self._stored(row)
+            item = stored.indexed.item
+            marks = {
+                "title": highlight(item.title, terms, exact=query.exact),
+                "text": highlight(" ".join((item.lead, item.text)), terms, exact=query.exact),
+            }
+            hits.append(SearchHit(stored=stored, highlights={k: v for k, v in marks.items() if v}))
+        return SearchResult(total=total, hits=hits)
+
+    def count(self, query: SearchQuery | None = None) -> int:
+        where, params, with_text = self._where(query or SearchQuery())
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT count(*) FROM {self._from(with_text)} WHERE {where}", params
+            ).fetchone()
+        return int(row[0])
+
+    def count_by_label(self, query: SearchQuery | None = None) -> dict[str, int]:
+        where, params, with_text = self._where(query or SearchQuery())
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT items.label, count(*) FROM {self._from(with_text)} WHERE {where} "
+                "GROUP BY items.label",
+                params,
+            ).fetchall()
+        return {label: int(n) for label, n in rows}
+
+    def record_verdict(self, verdict: ReviewVerdict) -> None:
+        payload = verdict.model_dump_json()
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE items SET review = ?, review_status = ? WHERE id = ?",
+                (payload, verdict.verdict, verdict.item_id),
+            ).rowcount
+            if not updated:
+                raise KeyError(f"no item with id {verdict.item_id}")
+            db.execute(
+                "INSERT INTO verdicts (item_id, verdict) VALUES (?, ?)",
+                (verdict.item_id, payload),
+            )
+
+    def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT verdict FROM verdicts WHERE item_id = ? ORDER BY seq", (item_id,)
+            ).fetchall()
+        return [ReviewVerdict.model_validate_json(row[0]) for row in rows]
+
+    def refresh(self) -> None:
+        """Writes are visible as soon as they commit."""
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,192 @@
+"""Vietnamese text normalisation: Unicode, tone-mark placement, look-alikes, URLs, emoji, teencode."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Final
+
+# Tone marks as combining characters; everything else that combines (circumflex, breve, horn)
+# belongs to the vowel itself and never moves.
+_TONES: Final[frozenset[str]] = frozenset({"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"})
+_VOWELS: Final[frozenset[str]] = frozenset("aăâeêioôơuưy")
+_MODIFIED_VOWELS: Final[frozenset[str]] = frozenset("ăâêôơư")
+# Open two-vowel rhymes whose tone placement differs between the old style ("hòa", "thủy") and
+# the 1980s school style ("hoà", "thuỷ"). We store the old style: it is what news outlets,
+# underthesea and most of the web use, so dictionary look-ups and n-grams line up.
+_OLD_STYLE_PAIRS: Final[frozenset[str]] = frozenset({"oa", "oe", "uy"})
+
+# Characters that look like Latin or Vietnamese letters but are not: Icelandic eth for "Đ",
+# Cyrillic and Greek letters pasted in by copy-paste or by spammers dodging keyword filters.
+_LOOKALIKES: Final[dict[int, str]] = str.maketrans(
+    {
+        "\u00d0": "Đ",  # Ð Latin capital eth
+        "\u00f0": "đ",  # ð Latin small eth
+        "\u0189": "Đ",  # Ɖ African D
+        "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c",
+        "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0410": "A", "\u0415": "E",
+        "\u041e": "O", "\u0420": "P", "\u0421": "C", "\u0425": "X", "\u041d": "H",
+        "\u041c": "M", "\u0422": "T", "\u041a": "K", "\u0412": "B",
+        "\u03bf": "o", "\u039f": "O", "\u03b1": "a", "\u0391": "A",
+        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+        "\u2013": "-", "\u2014": "-",
+        # Invisible characters that split words for a machine and not for a reader.
+        "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+        "\u00ad": None,
+    }
+)
+
+URL_RE: Final = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+HASHTAG_RE: Final = re.compile(r"#(\w+)")
+# Pictographs, dingbats, flags, variation selectors and skin tones: decoration, not words.
+EMOJI_RE: Final = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff"
+    "\U0000fe0f\U0000fe0e\U0001f3fb-\U0001f3ff\u2b50\u2b55\u2b06\u2b07\u203c\u2049\u20e3]+"
+)
+_WORD_RE: Final = re.compile(r"[^\W\d_]+")
+# Emphasis ("khẩnnnn", "gấpppp"): no Vietnamese word repeats a letter three times, but a Roman
+# numeral may ("III"), so capitals need four.
+_ELONGATED_RE: Final = re.compile(r"([^\W\d_A-ZÀ-ỸĐ])\1{2,}|([A-ZÀ-ỸĐ])\2{3,}")
+_SPACES_RE: Final = re.compile(r"[ \t\u00a0\u3000]+")
+_CAMEL_RE: Final = re.compile(r"(?<=[a-zà-ỹđ])(?=[A-ZÀ-ỸĐ])")
+
+#: Informal spellings common in Vietnamese social posts, mapped to the standard word. Only whole
+#: tokens are replaced, and only ones that are unambiguous in this domain ("ng" for "người" is
+#: kept out: it is also the start of many no-diacritics words cut by mistake).
+TEENCODE: Final[dict[str, str]] = {
+    "ko": "không", "k": "không", "kh": "không", "hok": "không", "hông": "không",
+    "khum": "không",
+    "dc": "được", "đc": "được", "dk": "được", "đk": "được",
+    "j": "gì", "ji": "gì",
+    "mn": "mọi người", "mng": "mọi người", "mọi ng": "mọi người",
+    "ae": "anh em", "a/e": "anh em",
+    "vs": "với", "bít": "biết", "bik": "biết", "wa": "quá", "qá": "quá",
+    "ntn": "như thế nào", "cx": "cũng", "cg": "cũng", "trc": "trước",
+    "mik": "mình", "mk": "mình", "lm": "làm", "ns": "nói", "ms": "mới",
+    "nc": "nước", "nhìu": "nhiều", "iu": "yêu", "thui": "thôi", "bjo": "bây giờ",
+    "bh": "bây giờ", "h": "giờ", "ntn?": "như thế nào?", "tq": "Trung Quốc",
+    "vn": "Việt Nam", "sgk": "sách giáo khoa", "ctv": "cộng tác viên",
+}
+_TEENCODE_RE: Final = re.compile(
+    r"(?<![\w/])(" + "|".join(re.escape(k) for k in sorted(TEENCODE, key=len, reverse=True))
+    + r")(?![\w/])",
+    re.IGNORECASE,
+)
+
+URL_PLACEHOLDER: Final[str] = "URL"
+
+
+def _split_vowel(char: str) -> tuple[str, str]:
+    """Split one letter into (letter without tone, tone mark or "")."""
+    decomposed = unicodedata.normalize("NFD", char)
+    tone = "".join(c for c in decomposed if c in _TONES)
+    base = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", base), tone
+
+
+def _tone_index(bases: list[str]) -> int | None:
+    """Where the tone belongs in a syllable's letters (old-style placement), or None."""
+    lower = [b.lower() for b in bases]
+    start = 0
+    # "qu" and "gi" before another vowel: the u and i are part of the initial consonant.
+    if len(lower) > 2 and lower[0] == "q" and lower[1] == "u":
+        start = 2
+    elif len(lower) > 2 and lower[0] == "g" and lower[1] == "i" and lower[2] in _VOWELS:
+        start = 2
+    vowel_positions = [i for i in range(start, len(lower)) if lower[i] in _VOWELS]
+    if not vowel_positions:
+        return None
+    first, last = vowel_positions[0], vowel_positions[-1]
+    if last - first + 1 != len(vowel_positions):
+        return None  # vowels not contiguous: not a Vietnamese syllable, leave it alone
+    cluster = [lower[i] for i in vowel_positions]
+    modified = [p for p, v in zip(vowel_positions, cluster, strict=True) if v in _MODIFIED_VOWELS]
+    if modified:
+        return modified[-1]
+    if len(cluster) == 1:
+        return first
+    has_final = last < len(lower) - 1
+    if has_final:
+        return last
+    if len(cluster) == 3:
+        return vowel_positions[1]
+    if "".join(cluster) in _OLD_STYLE_PAIRS:
+        return first
+    return first
+
+
+@lru_cache(maxsize=65536)
+def normalize_syllable(word: str) -> str:
+    """Put the tone mark of one syllable where the old style puts it ("hoà" -> "hòa").
+
+    >>> normalize_syllable("hoà"), normalize_syllable("thuỷ"), normalize_syllable("baỏ")
+    ('hòa', 'thủy', 'bảo')
+    """
+    if len(word) < 2 or len(word) > 8:
+        return word
+    bases: list[str] = []
+    tones: list[tuple[int, str]] = []
+    for i, char in enumerate(word):
+        base, tone = _split_vowel(char)
+        bases.append(base)
+        if tone:
+            tones.append((i, tone))
+    if len(tones) != 1:
+        return word
+    target = _tone_index(bases)
+    if target is None or target == tones[0][0]:
+        return word
+    bases[target] = unicodedata.normalize("NFC", bases[target] + tones[0][1])
+    return "".join(bases)
+
+
+def _fix_tones(text: str) -> str:
+    return _WORD_RE.sub(lambda m: normalize_syllable(m.group(0)), text)
+
+
+def _hashtag_words(match: re.Match[str]) -> str:
+    # "#VoDapThuyDien" reads as "Vo Dap Thuy Dien"; "#vodap" stays one word.
+    return _CAMEL_RE.sub(" ", match.group(1)).replace("_", " ")
+
+
+def _teencode(match: re.Match[str]) -> str:
+    return TEENCODE[match.group(1).lower()]
+
+
+def normalize_unicode(text: str) -> str:
+    """NFKC (fancy-font and full-width letters become plain), look-alikes fixed, then NFC.
+
+    >>> normalize_unicode("\u00d0\u1ea3m") == "\u0110\u1ea3m"
+    True
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).translate(_LOOKALIKES))
+
+
+def count_emoji(text: str) -> int:
+    """How many emoji runs a text carries; alarm posts are dense with them ("😱🙏⚠️")."""
+    return len(EMOJI_RE.findall(text))
+
+
+def normalize_text(text: str, *, teencode: bool = True) -> str:
+    """The one normal form every later step sees.
+
+    NFC, tone marks placed one way ("hoà" and "hòa" meet), look-alike characters replaced,
+    URLs replaced by ``URL``, hashtags turned into words, emoji dropped, letters repeated for
+    emphasis shortened, informal spellings ("ko", "dc", "mn") written out. Case is kept.
+
+    >>> normalize_text("KHẨN!!! Đập thuỷ điện sắp vỡ, mn chạy ngay 😱 #VoDap https://x.vn/a")
+    'KHẨN!!! Đập thủy điện sắp vỡ, mọi người chạy ngay Vo Dap URL'
+    """
+    if not text:
+        return ""
+    text = normalize_unicode(text)
+    text = URL_RE.sub(URL_PLACEHOLDER, text)
+    text = EMOJI_RE.sub(" ", text)
+    text = HASHTAG_RE.sub(_hashtag_words, text)
+    text = _ELONGATED_RE.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _fix_tones(text)
+    if teencode:
+        text = _TEENCODE_RE.sub(_teencode, text)
+    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

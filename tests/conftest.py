@@ -1,0 +1,67 @@
+"""Fixtures shared by the whole suite: real services, the shared real-page fixtures, test data.
+
+A test that needs a service we can run (Elasticsearch, Chromium) skips with a clear reason on a
+developer's machine without it; under CI (``CI=true``) the same absence fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+REAL_NEWS_DIR = SHARED_DIR / "fixtures" / "real_news"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (on a developer's machine) or fail (in CI) when a needed service is missing."""
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_news_dir() -> Path:
+    """The saved pages of Vietnamese outlets, which live beside the repo, never in it."""
+    require(
+        REAL_NEWS_DIR.is_dir(),
+        f"the shared real-news fixtures are not at {REAL_NEWS_DIR} (they are not part of a clone)",
+    )
+    return REAL_NEWS_DIR
+
+
+@pytest.fixture(scope="session")
+def es_url() -> str:
+    """URL of a real Elasticsearch node (``scripts/es-node start`` prints one)."""
+    url = os.environ.get("KIEMCHUNG_TEST_ES_URL", "")
+    require(
+        bool(url),
+        "no Elasticsearch node: set KIEMCHUNG_TEST_ES_URL (run `make es-start` to start one)",
+    )
+    return url
+
+
+@pytest.fixture
+def es_prefix(es_url: str) -> Iterator[str]:
+    """A fresh index prefix for one test, with its indices deleted afterwards."""
+    from elasticsearch import Elasticsearch
+
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = Elasticsearch(es_url)
+    # Clusters refuse wildcard deletes by default (action.destructive_requires_name).
+    names = list(client.indices.get(index=f"{prefix}-*", allow_no_indices=True))
+    if names:
+        client.indices.delete(index=",".join(names))
+    client.close()
