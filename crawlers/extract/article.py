@@ -1,0 +1,223 @@
+"""Extract one news article (title, sapo, body, dates, byline, section) from its HTML."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+from core.ids import canonical_url
+from core.text import collapse_spaces, nfc
+from crawlers.extract.dates import parse_date
+from crawlers.extract.encoding import decode_html
+from crawlers.extract.metadata import PageMetadata, clean, jsonld_names, jsonld_value, read_metadata
+from crawlers.extract.sites import GENERIC_DROP, SiteRules, rules_for
+
+_TITLE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,60}$")
+_BYLINE_MAX_CHARS = 60
+_DATE_META_KEYS = ("article:published_time", "og:article:published_time", "datepublished",
+                   "pubdate", "publishdate", "dc.date.issued", "date", "article:published")
+
+
+class ExtractionError(ValueError):
+    """The page cannot be read as an article (no HTML, or no title and no text)."""
+
+
+@dataclass
+class Article:
+    """What the extractor found on one article page."""
+
+    url: str
+    canonical_url: str
+    title: str = ""
+    lead: str = ""
+    text: str = ""
+    published: datetime | None = None
+    author: str | None = None
+    section: str | None = None
+    language: str = "vi"
+    encoding: str = "utf-8"
+    legacy_encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text_of(element: lxml_html.HtmlElement) -> str:
+    return nfc(collapse_spaces(element.text_content()))
+
+
+def _first(tree: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement | None:
+    if not selector:
+        return None
+    for part in selector.split(","):
+        try:
+            found = tree.cssselect(part.strip())
+        except (etree.XPathError, ValueError, SyntaxError):
+            continue
+        for element in found:
+            if _text_of(element):
+                return element
+    return None
+
+
+def _parse(page: bytes | str, content_type: str | None) -> tuple[lxml_html.HtmlElement, str, str | None]:
+    if isinstance(page, bytes):
+        decoded = decode_html(page, content_type)
+        text, encoding, legacy = decoded.text, decoded.encoding, decoded.legacy
+    else:
+        text, encoding, legacy = nfc(page), "utf-8", None
+    # lxml refuses str input that carries an XML encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        raise ExtractionError("empty page")
+    try:
+        tree = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"unparseable HTML: {exc}") from exc
+    return tree, encoding, legacy
+
+
+def _title(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> str:
+    element = _first(tree, rules.title)
+    if element is None:
+        element = _first(tree, "article h1, main h1, h1")
+    if element is not None:
+        return _text_of(element)
+    for candidate in (jsonld_value(meta, "headline"), meta.meta.get("og:title"),
+                      meta.meta.get("twitter:title"), meta.title_tag):
+        if candidate:
+            text = clean(candidate)
+            return _TITLE_SUFFIX.sub("", text) if candidate == meta.title_tag else text
+    return ""
+
+
+def _lead(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> str:
+    element = _first(tree, rules.lead)
+    if element is None:
+        element = _first(tree, ".sapo, .detail-sapo, .article__sapo, p.description, .lead")
+    if element is not None:
+        return _text_of(element)
+    return clean(meta.meta.get("description") or meta.meta.get("og:description") or "")
+
+
+def _published(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> datetime | None:
+    candidates: list[str | None] = [jsonld_value(meta, "datePublished")]
+    candidates += [meta.meta.get(key) for key in _DATE_META_KEYS]
+    candidates += tree.xpath("//time/@datetime")[:1]
+    element = _first(tree, rules.published)
+    if element is not None:
+        candidates.insert(0, _text_of(element))
+    for value in candidates:
+        moment = parse_date(value) if isinstance(value, str) else None
+        if moment:
+            return moment
+    # Last resort: a printed "dd/mm/yyyy hh:mm" near the top of the page.
+    for element in tree.xpath('//*[contains(@class, "date") or contains(@class, "time")]')[:20]:
+        moment = parse_date(_text_of(element))
+        if moment:
+            return moment
+    return None
+
+
+def _author(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> str | None:
+    element = _first(tree, rules.author)
+    if element is not None and len(_text_of(element)) <= _BYLINE_MAX_CHARS:
+        return _text_of(element)
+    names = jsonld_names(jsonld_value(meta, "author"))
+    if names:
+        return ", ".join(names)
+    printed = meta.meta.get("author") or meta.meta.get("article:author")
+    if printed and not printed.startswith("http"):
+        return printed
+    return None
+
+
+def _section(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> str | None:
+    value = meta.meta.get("article:section") or jsonld_value(meta, "articleSection")
+    names = jsonld_names(value) if value else []
+    if names:
+        return names[0]
+    element = _first(tree, rules.section)
+    return _text_of(element) if element is not None else None
+
+
+def _body_fragment(tree: lxml_html.HtmlElement, rules: SiteRules) -> str | None:
+    container = _first(tree, rules.body)
+    if container is None:
+        return None
+    container = copy.deepcopy(container)
+    for selector in GENERIC_DROP + rules.drop:
+        try:
+            doomed = container.cssselect(selector)
+        except (etree.XPathError, ValueError, SyntaxError):
+            continue
+        for element in doomed:
+            if element is not container and element.getparent() is not None:
+                element.drop_tree()
+    return lxml_html.tostring(container, encoding="unicode")
+
+
+def _trafilatura_text(document: str) -> str:
+    text = trafilatura.extract(
+        document, output_format="txt", include_comments=False, include_tables=True,
+        include_images=False, favor_precision=True, deduplicate=True,
+    )
+    return text or ""
+
+
+def _strip_repeats(body: str, title: str, lead: str, author: str | None) -> str:
+    """Remove the headline, sapo and byline when the body repeats them at its ends."""
+    lines = [nfc(collapse_spaces(line)) for line in body.splitlines()]
+    lines = [line for line in lines if line]
+    while lines and lines[0] in {title, lead} and len(lines) > 1:
+        lines.pop(0)
+    if lines and lead and len(lines) > 1 and lead.startswith(lines[0]) and len(lines[0]) > 40:
+        lines.pop(0)
+    if author and lines and lines[-1].strip(" .") == author.strip(" ."):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def extract_article(
+    page: bytes | str,
+    url: str,
+    *,
+    rules: SiteRules | None = None,
+    content_type: str | None = None,
+) -> Article:
+    """Extract an article from ``page`` (bytes are decoded here; str is taken as decoded).
+
+    ``url`` is where the page came from; the page's own canonical link wins for the canonical
+    URL. ``rules`` override the built-in rules for the site.
+    """
+    tree, encoding, legacy = _parse(page, content_type)
+    meta = read_metadata(tree)
+    canonical = urljoin(url, meta.canonical or meta.meta.get("og:url") or url)
+    if not canonical.startswith(("http://", "https://")):
+        canonical = url
+    site = rules_for(canonical, url).merged(rules)
+    article = Article(url=url, canonical_url=canonical_url(canonical), encoding=encoding,
+                      legacy_encoding=legacy)
+    article.title = _title(tree, meta, site)
+    article.lead = _lead(tree, meta, site)
+    article.published = _published(tree, meta, site)
+    article.author = _author(tree, meta, site)
+    article.section = _section(tree, meta, site)
+    article.language = (meta.lang or meta.meta.get("og:locale") or "vi").split("-")[0].split("_")[0].lower()
+    fragment = _body_fragment(tree, site)
+    body = _trafilatura_text(f"<html><body><article>{fragment}</article></body></html>") if fragment else ""
+    if not body:
+        if fragment:
+            article.warnings.append("body selector matched but held no text; used generic")
+        body = _trafilatura_text(lxml_html.tostring(tree, encoding="unicode"))
+    article.text = _strip_repeats(body, article.title, article.lead, article.author)
+    if legacy:
+        article.warnings.append(f"text looks like legacy {legacy.upper()} encoding; not converted")
+    if not article.title and not article.text:
+        raise ExtractionError("no title and no text")
+    return article

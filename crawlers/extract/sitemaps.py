@@ -1,0 +1,85 @@
+"""Parse XML sitemaps, sitemap indexes and Google News sitemaps."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml import etree
+
+from crawlers.extract.dates import parse_date
+from crawlers.extract.metadata import clean
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class SitemapTooLarge(ValueError):
+    """A gzipped sitemap inflates beyond the size cap."""
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """A ``<url>`` (article) or ``<sitemap>`` (child sitemap) of a sitemap file."""
+
+    url: str
+    is_sitemap: bool = False
+    lastmod: datetime | None = None
+    title: str = ""
+    published: datetime | None = None
+
+
+def inflate(body: bytes, max_size: int) -> bytes:
+    """Un-gzip a ``.xml.gz`` body, refusing to inflate past ``max_size`` bytes."""
+    if not body.startswith(_GZIP_MAGIC):
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data = inflater.decompress(body, max_size + 1)
+    if len(data) > max_size or inflater.unconsumed_tail:
+        raise SitemapTooLarge(f"sitemap inflates beyond {max_size} bytes")
+    return data
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def parse_sitemap(body: bytes, max_size: int = 50 * 1024 * 1024) -> list[SitemapEntry]:
+    """Entries of a sitemap; news-sitemap titles and publication dates are kept."""
+    data = inflate(body, max_size)
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    root = etree.fromstring(data.lstrip(), parser) if data.strip() else None
+    if root is None:
+        return []
+    entries = []
+    for node in root:
+        kind = _local(node.tag)
+        if kind not in {"url", "sitemap"}:
+            continue
+        fields: dict[str, str] = {}
+        for child in node.iter():
+            name = _local(child.tag)
+            if name and name not in fields and (child.text or "").strip():
+                fields[name] = child.text.strip()  # type: ignore[union-attr]
+        if not fields.get("loc"):
+            continue
+        entries.append(SitemapEntry(
+            url=fields["loc"],
+            is_sitemap=kind == "sitemap",
+            lastmod=parse_date(fields.get("lastmod")),
+            title=clean(fields.get("title", "")),
+            published=parse_date(fields.get("publication_date")),
+        ))
+    return entries
+
+
+def gunzip_ok(body: bytes) -> bool:
+    """True if ``body`` is not gzip or is a readable gzip stream."""
+    try:
+        inflate(body, 1)
+    except SitemapTooLarge:
+        return True
+    except (OSError, zlib.error, gzip.BadGzipFile):
+        return False
+    return True

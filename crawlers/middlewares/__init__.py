@@ -1,0 +1,1 @@
+"""Downloader middlewares: address guard and robots.txt policy."""

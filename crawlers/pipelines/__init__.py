@@ -1,0 +1,1 @@
+"""Item pipelines, one per file; their order lives only in ``ITEM_PIPELINES``."""

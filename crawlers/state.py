@@ -1,0 +1,107 @@
+"""Durable crawl state in SQLite: seen URLs, body fingerprints, last successful crawl per source."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from core.clock import now_utc, parse_iso
+from crawlers.fingerprint import NEAR_DUPLICATE_BITS, hamming
+
+STATE_FILE_NAME = "crawl_state.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen_url (
+    canonical_url TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fingerprint (
+    item_id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    simhash INTEGER
+);
+CREATE INDEX IF NOT EXISTS fingerprint_hash ON fingerprint(content_hash);
+CREATE TABLE IF NOT EXISTS source_run (
+    source_id TEXT PRIMARY KEY,
+    last_success TEXT NOT NULL
+);
+"""
+# Near-copy search scans the most recent fingerprints only; syndication happens within days.
+_NEAR_SCAN_LIMIT = 50_000
+
+
+class CrawlState:
+    """What earlier crawls stored; one writer (the crawl process) at a time."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self._db.commit()
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> CrawlState:
+        return cls(data_dir / STATE_FILE_NAME)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def has_url(self, canonical_url: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM seen_url WHERE canonical_url = ?", (canonical_url,))
+        return row.fetchone() is not None
+
+    def find_copy(self, content_hash: str, simhash: int | None) -> str | None:
+        """Id of an earlier item with the same or a near-identical body."""
+        row = self._db.execute(
+            "SELECT item_id FROM fingerprint WHERE content_hash = ? LIMIT 1", (content_hash,)
+        ).fetchone()
+        if row:
+            return str(row[0])
+        if simhash is None:
+            return None
+        rows = self._db.execute(
+            "SELECT item_id, simhash FROM fingerprint WHERE simhash IS NOT NULL "
+            "ORDER BY rowid DESC LIMIT ?", (_NEAR_SCAN_LIMIT,)
+        )
+        for item_id, other in rows:
+            if hamming(simhash, other) <= NEAR_DUPLICATE_BITS:
+                return str(item_id)
+        return None
+
+    def record_item(
+        self, *, canonical_url: str, item_id: str, source_id: str, content_hash: str | None,
+        simhash: int | None,
+    ) -> None:
+        """Remember a written item; call only after its line is flushed to the output."""
+        with self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO seen_url VALUES (?, ?, ?, ?)",
+                (canonical_url, item_id, source_id, now_utc().isoformat()),
+            )
+            if content_hash:
+                self._db.execute(
+                    "INSERT OR IGNORE INTO fingerprint VALUES (?, ?, ?, ?)",
+                    (item_id, source_id, content_hash, simhash),
+                )
+
+    def last_success(self, source_id: str) -> datetime | None:
+        row = self._db.execute(
+            "SELECT last_success FROM source_run WHERE source_id = ?", (source_id,)
+        ).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def mark_success(self, source_id: str, when: datetime) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT INTO source_run VALUES (?, ?) ON CONFLICT(source_id) "
+                "DO UPDATE SET last_success = excluded.last_success",
+                (source_id, when.isoformat()),
+            )
+
+    def count_urls(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM seen_url").fetchone()[0])

@@ -1,0 +1,20 @@
+"""Prefect's environment for a flow started from the ``kiemchung`` command.
+
+With no Prefect server configured, Prefect runs the flow on its real engine against a temporary
+local server; its database then lives under the data directory rather than the user's home.
+Call ``prepare`` before the first import of ``prefect``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from core.settings import Settings
+
+
+def prepare(settings: Settings) -> None:
+    """Point Prefect at the data directory unless the user configured Prefect already."""
+    if "PREFECT_API_URL" not in os.environ:
+        os.environ.setdefault("PREFECT_HOME", str((settings.data_dir / "prefect").resolve()))
+    # A busy two-core machine can take a while to start the temporary server.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

@@ -1,0 +1,163 @@
+"""Features of the classifiers: word n-grams over segmented text, character n-grams, cue counts.
+
+``analyse_texts`` runs the spaCy pipeline once per text and keeps everything later steps need
+(features, claim sentences, entities), so nothing is segmented twice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.tokens import Doc
+
+from core.text import fold_diacritics
+from nlp.lexicon import CUE_NAMES
+from nlp.pipeline import load_pipeline
+
+#: The cue and shape features are on another scale than the L2-normalised n-gram blocks; this
+#: weight keeps them from drowning the n-grams (each dense value is at most about 2.5).
+DENSE_WEIGHT: Final[float] = 0.35
+#: Vocabulary caps: they bound the artefact's size (a few MB) and drop one-off n-grams.
+WORD_MAX_FEATURES: Final[int] = 20000
+CHAR_MAX_FEATURES: Final[int] = 30000
+
+DENSE_NAMES: Final[tuple[str, ...]] = (
+    *(f"cue:{name}" for name in CUE_NAMES),
+    "topic_score",
+    "topic_terms",
+    "emoji",
+    "exclamations",
+    "questions",
+    "capitals",
+    "digits",
+    "unaccented",
+    "length",
+    "provinces",
+    "entities",
+    "claim_share",
+)
+
+
+@dataclass
+class TextView:
+    """What the pipeline found in one text: the classifiers' inputs and the enrichment."""
+
+    text: str
+    words: str
+    folded: str
+    dense: np.ndarray
+    cues: dict[str, list[str]] = field(default_factory=dict)
+    sentences: list[tuple[str, str]] = field(default_factory=list)
+    claim_sentences: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
+    topic_terms: list[str] = field(default_factory=list)
+
+
+def _segmented(tokens: Any) -> str:
+    return " ".join(t.text.replace(" ", "_") for t in tokens if not t.is_space).lower()
+
+
+def _dense(doc: Doc, cues: dict[str, list[str]], n_claims: int, n_sents: int) -> np.ndarray:
+    raw: str = doc._.raw_text or doc.text
+    letters = sum(c.isalpha() for c in raw) or 1
+    values = [math.log1p(len(cues.get(name, ()))) for name in CUE_NAMES]
+    values += [
+        float(doc._.topic_score),
+        math.log1p(len(doc._.topic_terms or ())),
+        math.log1p(doc._.emoji),
+        math.log1p(raw.count("!")),
+        math.log1p(raw.count("?")),
+        sum(c.isupper() for c in raw) / letters,
+        float(any(c.isdigit() for c in raw)),
+        float(doc._.unaccented),
+        math.log1p(len(doc)) / 6.0,
+        math.log1p(len(doc._.provinces or ())),
+        math.log1p(len(doc.ents)),
+        n_claims / max(1, n_sents),
+    ]
+    return np.asarray(values, dtype=np.float64)
+
+
+def view_of(doc: Doc) -> TextView:
+    """Everything later steps need from one analysed document."""
+    cues: dict[str, list[str]] = doc._.cues or {}
+    sentences = [(s.text, _segmented(s)) for s in doc.sents]
+    claims = [s.text for s in doc._.claim_sentences or ()]
+    entities: list[str] = []
+    for ent in doc.ents:
+        if ent.kb_id_ not in entities:
+            entities.append(ent.kb_id_)
+    return TextView(
+        text=doc.text,
+        words=_segmented(doc),
+        folded=fold_diacritics(doc.text),
+        dense=_dense(doc, cues, len(claims), len(sentences)),
+        cues=cues,
+        sentences=sentences,
+        claim_sentences=claims,
+        entities=entities,
+        provinces=list(doc._.provinces or ()),
+        topic_terms=list(doc._.topic_terms or ()),
+    )
+
+
+def analyse_texts(texts: Sequence[str], batch_size: int = 64) -> list[TextView]:
+    """Run the pipeline over ``texts`` (in order) and keep one view per text."""
+    nlp = load_pipeline()
+    return [view_of(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def item_text(text: str, title: str = "") -> str:
+    """The text the classifier reads: the title (it often carries the claim) then the body."""
+    title = title.strip()
+    return f"{title}\n{text}" if title else text
+
+
+def new_vectorizers() -> dict[str, TfidfVectorizer]:
+    """Unfitted vectorizers: word 1-2-grams over segmented words, char 2-5-grams over folded
+    text (which lets unaccented and accented spellings share features)."""
+    return {
+        "word": TfidfVectorizer(
+            analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), min_df=2,
+            sublinear_tf=True, max_features=WORD_MAX_FEATURES, dtype=np.float32,
+        ),
+        "char": TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+            max_features=CHAR_MAX_FEATURES, dtype=np.float32,
+        ),
+    }
+
+
+def fit_vectorizers(views: Sequence[TextView]) -> dict[str, TfidfVectorizer]:
+    """Fit the vectorizers on training views; ``stop_words_`` is dropped to keep artefacts small
+    (scikit-learn keeps it only for introspection)."""
+    vectorizers = new_vectorizers()
+    vectorizers["word"].fit([v.words for v in views])
+    vectorizers["char"].fit([v.folded for v in views])
+    for vectorizer in vectorizers.values():
+        if hasattr(vectorizer, "stop_words_"):
+            delattr(vectorizer, "stop_words_")
+    return vectorizers
+
+
+def transform(vectorizers: dict[str, TfidfVectorizer], views: Sequence[TextView]) -> sp.csr_matrix:
+    """The feature matrix: word block, char block, dense block, side by side."""
+    words = vectorizers["word"].transform([v.words for v in views])
+    chars = vectorizers["char"].transform([v.folded for v in views])
+    dense = sp.csr_matrix(np.vstack([v.dense for v in views]) * DENSE_WEIGHT)
+    return sp.hstack([words, chars, dense], format="csr")
+
+
+def feature_names(vectorizers: dict[str, TfidfVectorizer]) -> list[str]:
+    """Names of the columns of ``transform``'s matrix, for reasons and the model card."""
+    names = [f"từ: {n.replace('_', ' ')}" for n in vectorizers["word"].get_feature_names_out()]
+    names += [f"ký tự: {n}" for n in vectorizers["char"].get_feature_names_out()]
+    names += list(DENSE_NAMES)
+    return names

@@ -1,0 +1,240 @@
+"""The spaCy pipeline: an underthesea-backed tokenizer and the registered Kiểm Chứng components.
+
+The pipeline is described in ``nlp/config.cfg``; ``load_pipeline()`` builds it once. The
+tokenizer normalises, splits sentences (setting ``is_sent_start``) and segments words; every
+component reads that segmentation, so each text is segmented exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, load_config, load_model_from_config
+from spacy.vocab import Vocab
+
+from core.text import fold_diacritics
+from nlp.gazetteer import GazetteerEntry, entries
+from nlp.lexicon import CUE_NAMES, CUES, TOPIC, is_unaccented
+from nlp.normalize import count_emoji, normalize_text
+from nlp.segment import segment_words, split_sentences
+
+CONFIG_PATH: Final[Path] = Path(__file__).with_name("config.cfg")
+
+for _name, _default in (
+    ("raw_text", ""),
+    ("emoji", 0),
+    ("unaccented", False),
+    ("topic_terms", None),
+    ("topic_score", 0.0),
+    ("cues", None),
+    ("claim_sentences", None),
+    ("provinces", None),
+):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+class UnderthesseaTokenizer:
+    """Normalise a text, segment it with underthesea, and align the words back to the text."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        normal = normalize_text(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        starts: list[bool] = []
+        position = 0
+        # underthesea's CRF works sentence by sentence; segmenting each sentence also gives the
+        # sentence boundaries for free, and keeps "!!!" of one sentence off the next one's word.
+        for sentence in split_sentences(normal):
+            first = True
+            for word in segment_words(sentence):
+                start = normal.find(word, position)
+                if start >= 0:
+                    position = start + len(word)
+                    spaces.append(position < len(normal) and normal[position].isspace())
+                else:  # underthesea changed the word; keep it, assume a space after it
+                    spaces.append(True)
+                words.append(word)
+                starts.append(first)
+                first = False
+        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+        doc._.raw_text = text
+        doc._.emoji = count_emoji(text)
+        doc._.unaccented = is_unaccented(normal)
+        return doc
+
+    # spaCy calls these when it saves a pipeline; the tokenizer has no state of its own.
+    def to_bytes(self, **_: object) -> bytes:
+        return b""
+
+    def from_bytes(self, _data: bytes, **_: object) -> UnderthesseaTokenizer:
+        return self
+
+    def to_disk(self, _path: Path, **_: object) -> None:
+        return None
+
+    def from_disk(self, _path: Path, **_: object) -> UnderthesseaTokenizer:
+        return self
+
+
+@spacy.registry.tokenizers("kiemchung.underthesea_tokenizer")
+def create_underthesea_tokenizer() -> Callable[[Language], UnderthesseaTokenizer]:
+    """The tokenizer factory named in ``config.cfg``."""
+
+    def make(nlp: Language) -> UnderthesseaTokenizer:
+        return UnderthesseaTokenizer(nlp.vocab)
+
+    return make
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, GazetteerEntry]]:
+    table: dict[str, GazetteerEntry] = {}
+    for entry in entries():
+        table.setdefault(entry.surface.lower(), entry)
+        table.setdefault(fold_diacritics(entry.surface), entry)
+    accented = sorted({e.surface.lower() for e in entries()}, key=len, reverse=True)
+    folded = sorted({fold_diacritics(e.surface) for e in entries()}, key=len, reverse=True)
+
+    def compile_alternation(keys: list[str]) -> re.Pattern[str]:
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+
+    return compile_alternation(accented), compile_alternation(folded), table
+
+
+@Language.factory(
+    "kiemchung_entity_ruler",
+    assigns=["doc.ents", "doc._.provinces"],
+)
+def make_entity_ruler(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Provinces (current and former names), organisations and facilities from the gazetteer.
+
+    Matching is over characters, not tokens, so it does not depend on how underthesea cut a
+    name; spans snap outwards to token boundaries. Each entity's ``kb_id_`` is its canonical
+    name and provinces are reported under their current name.
+    """
+    accented, folded, table = _gazetteer_patterns()
+
+    def rule(doc: Doc) -> Doc:
+        text = doc.text
+        if doc._.unaccented:
+            pattern, haystack = folded, fold_diacritics(text)
+        else:
+            pattern, haystack = accented, text.lower()
+        if len(haystack) != len(text):  # a case mapping changed the length: no safe offsets
+            pattern, haystack = accented, text
+        spans: list[Span] = []
+        provinces: list[str] = []
+        for match in pattern.finditer(haystack):
+            entry = table.get(match.group(0))
+            if entry is None:
+                continue
+            span = doc.char_span(
+                match.start(), match.end(), label=entry.kind, kb_id=entry.canonical,
+                alignment_mode="expand",
+            )
+            if span is None:
+                continue
+            spans.append(span)
+            if entry.is_province and entry.canonical not in provinces:
+                provinces.append(entry.canonical)
+        doc.ents = filter_spans(spans)
+        doc._.provinces = provinces
+        return doc
+
+    return rule
+
+
+@Language.factory(
+    "kiemchung_topic_relevance",
+    assigns=["doc._.topic_terms", "doc._.topic_score", "doc._.cues"],
+    default_config={"saturation": 4},
+)
+def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[[Doc], Doc]:
+    """Domain terms and cue phrases of a text, and a lexicon relevance score in [0, 1].
+
+    The score saturates: ``saturation`` distinct domain terms count as fully on topic. The
+    trained relevance gate in ``models/`` takes this score as one feature among many, since a
+    lexicon alone cannot tell "cơn bão giá" (a price storm) from a storm.
+    """
+
+    def score(doc: Doc) -> Doc:
+        text = doc.text
+        terms = TOPIC.find(text)
+        doc._.topic_terms = terms
+        doc._.topic_score = min(1.0, len(set(terms)) / saturation)
+        doc._.cues = {n: hits for n in CUE_NAMES if (hits := CUES[n].find(text))}
+        return doc
+
+    return score
+
+
+_CLAIM_MARKERS: Final = re.compile(
+    r"(?<!\w)(sẽ|đã|bị|gây|gây ra|khiến|làm|khẳng định|cho biết|tăng|giảm|phạt|cấm|nhiễm|vỡ|"
+    r"chết|gấp|hơn|không còn|lên tới|lên đến|đến|triệu|tỷ|phần trăm|%|nguy cơ|chứa|thải|"
+    r"se|da|bi|gay|khien|lam|tang|giam|vo|chet|gap|hon|nhiem)(?!\w)",
+    re.IGNORECASE,
+)
+_OPINION_OPENERS: Final = re.compile(
+    r"^(tôi nghĩ|theo tôi|mình nghĩ|tôi thấy|mình thấy|mong|hy vọng|ước gì|giá mà)",
+    re.IGNORECASE,
+)
+#: A sentence needs this many signs (a number, an entity, a domain term, an assertion marker)
+#: to count as carrying a checkable claim; one sign alone is too common in small talk.
+CLAIM_MIN_SIGNS: Final[int] = 2
+
+
+@Language.factory(
+    "kiemchung_claim_sentences",
+    requires=["doc.ents"],
+    assigns=["doc._.claim_sentences"],
+)
+def make_claim_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Sentences that carry a checkable factual claim: what a reviewer should read first."""
+
+    def find(doc: Doc) -> Doc:
+        claims: list[Span] = []
+        ent_starts = {ent.start for ent in doc.ents}
+        for sent in doc.sents:
+            if len(sent) < 4 or sent.text.rstrip().endswith("?"):
+                continue
+            text = sent.text
+            signs = 0
+            signs += any(t.like_num or any(c.isdigit() for c in t.text) for t in sent)
+            signs += any(i in ent_starts for i in range(sent.start, sent.end))
+            signs += bool(TOPIC.find(text))
+            signs += bool(_CLAIM_MARKERS.search(text))
+            signs -= bool(_OPINION_OPENERS.search(text))
+            if signs >= CLAIM_MIN_SIGNS:
+                claims.append(sent)
+        doc._.claim_sentences = claims
+        return doc
+
+    return find
+
+
+@lru_cache(maxsize=1)
+def load_pipeline(config_path: Path = CONFIG_PATH) -> Language:
+    """The pipeline described in ``config.cfg``, built once per process.
+
+    >>> doc = load_pipeline()("Thuỷ điện Hoà Bình xả lũ, Quảng Nam mưa lớn.")
+    >>> doc.text, doc._.provinces
+    ('Thủy điện Hòa Bình xả lũ, Quảng Nam mưa lớn.', ['Đà Nẵng'])
+    """
+    config = load_config(config_path)
+    return load_model_from_config(config, auto_fill=True, validate=True)
+
+
+def analyse(texts: Iterable[str], batch_size: int = 64) -> Iterable[Doc]:
+    """Run the pipeline over many texts, in order."""
+    return load_pipeline().pipe(texts, batch_size=batch_size)
