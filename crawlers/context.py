@@ -24,6 +24,10 @@ class RunContext:
     events: IO[str] | None = None  # progress lines for the parent process
     _out: IO[str] | None = None
 
+    def __deepcopy__(self, memo: dict[int, object]) -> RunContext:
+        # Scrapy deep-copies settings per crawler; the context must stay one shared object.
+        return self
+
     def out(self) -> IO[str]:
         if self._out is None:
             self.out_path.parent.mkdir(parents=True, exist_ok=True)
