@@ -1,0 +1,1 @@
+"""Vietnamese text processing: normalisation, segmentation, spaCy pipeline, known-claim matching."""

@@ -1,4 +1,4 @@
-"""Topic lexicon and cue phrases, matched over diacritic-folded text so "dap thuy dien" counts too."""
+"""Topic lexicon and cue phrases, matched with or without diacritics ("dap thuy dien" counts)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Vietnamese text normalisation: Unicode, tone-mark placement, look-alikes, URLs, emoji, teencode."""
+"""Vietnamese text normalisation: Unicode, tone marks, look-alikes, URLs, emoji, teencode."""
 
 from __future__ import annotations
 
@@ -90,9 +90,9 @@ def _tone_index(bases: list[str]) -> int | None:
     lower = [b.lower() for b in bases]
     start = 0
     # "qu" and "gi" before another vowel: the u and i are part of the initial consonant.
-    if len(lower) > 2 and lower[0] == "q" and lower[1] == "u":
-        start = 2
-    elif len(lower) > 2 and lower[0] == "g" and lower[1] == "i" and lower[2] in _VOWELS:
+    if len(lower) > 2 and (
+        (lower[0] == "q" and lower[1] == "u") or (lower[0] == "g" and lower[1] == "i" and lower[2] in _VOWELS)
+    ):
         start = 2
     vowel_positions = [i for i in range(start, len(lower)) if lower[i] in _VOWELS]
     if not vowel_positions:
