@@ -56,7 +56,7 @@ def fit(examples: Sequence[Example], views: Sequence[TextView], c: float) -> Fit
     relevance = LogisticRegression(C=RELEVANCE_C, class_weight="balanced", max_iter=3000)
     relevance.fit(features, on_topic)
     rows = np.flatnonzero(on_topic)
-    labels = [examples[i].label for i in rows]
+    labels = [examples[int(i)].label for i in rows]
     narrative = CalibratedClassifierCV(
         LinearSVC(C=c, class_weight="balanced", random_state=0, max_iter=5000),
         method="sigmoid",

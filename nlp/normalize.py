@@ -19,23 +19,22 @@ _OLD_STYLE_PAIRS: Final[frozenset[str]] = frozenset({"oa", "oe", "uy"})
 
 # Characters that look like Latin or Vietnamese letters but are not: Icelandic eth for "Đ",
 # Cyrillic and Greek letters pasted in by copy-paste or by spammers dodging keyword filters.
-_LOOKALIKES: Final[dict[int, str]] = str.maketrans(
-    {
-        "\u00d0": "Đ",  # Ð Latin capital eth
-        "\u00f0": "đ",  # ð Latin small eth
-        "\u0189": "Đ",  # Ɖ African D
-        "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c",
-        "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0410": "A", "\u0415": "E",
-        "\u041e": "O", "\u0420": "P", "\u0421": "C", "\u0425": "X", "\u041d": "H",
-        "\u041c": "M", "\u0422": "T", "\u041a": "K", "\u0412": "B",
-        "\u03bf": "o", "\u039f": "O", "\u03b1": "a", "\u0391": "A",
-        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-        "\u2013": "-", "\u2014": "-",
-        # Invisible characters that split words for a machine and not for a reader.
-        "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
-        "\u00ad": None,
-    }
-)
+_LOOKALIKE_TABLE: Final[dict[str, str | None]] = {
+    "\u00d0": "Đ",  # Ð Latin capital eth
+    "\u00f0": "đ",  # ð Latin small eth
+    "\u0189": "Đ",  # Ɖ African D
+    "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c",
+    "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0410": "A", "\u0415": "E",
+    "\u041e": "O", "\u0420": "P", "\u0421": "C", "\u0425": "X", "\u041d": "H",
+    "\u041c": "M", "\u0422": "T", "\u041a": "K", "\u0412": "B",
+    "\u03bf": "o", "\u039f": "O", "\u03b1": "a", "\u0391": "A",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2013": "-", "\u2014": "-",
+    # Invisible characters that split words for a machine and not for a reader.
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    "\u00ad": None,
+}
+_LOOKALIKES: Final = str.maketrans(_LOOKALIKE_TABLE)
 
 URL_RE: Final = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 HASHTAG_RE: Final = re.compile(r"#(\w+)")
@@ -58,7 +57,7 @@ TEENCODE: Final[dict[str, str]] = {
     "ko": "không", "k": "không", "kh": "không", "hok": "không", "hông": "không",
     "khum": "không",
     "dc": "được", "đc": "được", "dk": "được", "đk": "được",
-    "j": "gì", "ji": "gì",
+    "j": "gì", "ji": "gì", "r": "rồi", "rùi": "rồi",
     "mn": "mọi người", "mng": "mọi người", "mọi ng": "mọi người",
     "ae": "anh em", "a/e": "anh em",
     "vs": "với", "bít": "biết", "bik": "biết", "wa": "quá", "qá": "quá",
@@ -88,11 +87,13 @@ def _split_vowel(char: str) -> tuple[str, str]:
 def _tone_index(bases: list[str]) -> int | None:
     """Where the tone belongs in a syllable's letters (old-style placement), or None."""
     lower = [b.lower() for b in bases]
+    if len(lower) < 3:
+        return _simple_tone_index(lower)
     start = 0
     # "qu" and "gi" before another vowel: the u and i are part of the initial consonant.
-    if len(lower) > 2 and (
-        (lower[0] == "q" and lower[1] == "u") or (lower[0] == "g" and lower[1] == "i" and lower[2] in _VOWELS)
-    ):
+    qu = lower[0] == "q" and lower[1] == "u"
+    gi = lower[0] == "g" and lower[1] == "i" and lower[2] in _VOWELS
+    if qu or gi:
         start = 2
     vowel_positions = [i for i in range(start, len(lower)) if lower[i] in _VOWELS]
     if not vowel_positions:
@@ -114,6 +115,11 @@ def _tone_index(bases: list[str]) -> int | None:
     if "".join(cluster) in _OLD_STYLE_PAIRS:
         return first
     return first
+
+
+def _simple_tone_index(lower: list[str]) -> int | None:
+    vowels = [i for i, c in enumerate(lower) if c in _VOWELS]
+    return vowels[0] if vowels else None
 
 
 @lru_cache(maxsize=65536)

@@ -51,7 +51,7 @@ class UnderthesseaTokenizer:
         normal = normalize_text(text)
         words: list[str] = []
         spaces: list[bool] = []
-        starts: list[bool] = []
+        starts: list[bool | int | None] = []
         position = 0
         # underthesea's CRF works sentence by sentence; segmenting each sentence also gives the
         # sentence boundaries for free, and keeps "!!!" of one sentence off the next one's word.
