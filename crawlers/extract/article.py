@@ -106,8 +106,9 @@ def _lead(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> 
 
 
 def _published(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> datetime | None:
-    candidates: list[str | None] = [jsonld_value(meta, "datePublished")]
-    candidates += [meta.meta.get(key) for key in _DATE_META_KEYS]
+    # <meta> first: JSON-LD is often generated with the seconds cut off (tuoitre.vn).
+    candidates: list[str | None] = [meta.meta.get(key) for key in _DATE_META_KEYS]
+    candidates.append(jsonld_value(meta, "datePublished"))
     candidates += tree.xpath("//time/@datetime")[:1]
     element = _first(tree, rules.published)
     if element is not None:
@@ -162,6 +163,47 @@ def _body_fragment(tree: lxml_html.HtmlElement, rules: SiteRules) -> str | None:
     return lxml_html.tostring(container, encoding="unicode")
 
 
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5",
+    "h6", "ul", "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "blockquote",
+    "pre", "figure", "dl", "dt", "dd", "center", "address",
+})
+
+
+def _block_lines(element: lxml_html.HtmlElement, out: list[str]) -> None:
+    """Text of ``element`` as one line per block, inline markup flattened, ``<br>`` kept."""
+    run: list[str] = [element.text or ""]
+
+    def flush() -> None:
+        for line in "".join(run).split("\n"):
+            line = collapse_spaces(line)
+            if line:
+                out.append(line)
+        run.clear()
+
+    for child in element:
+        if not isinstance(child.tag, str):  # comments and processing instructions
+            run.append(child.tail or "")
+        elif child.tag in _BLOCK_TAGS:
+            flush()
+            _block_lines(child, out)
+            run.append(child.tail or "")
+        elif child.tag == "br":
+            run.append("\n" + (child.tail or ""))
+        else:
+            run.append(child.text_content() + (child.tail or ""))
+    flush()
+
+
+def container_text(fragment: str) -> str:
+    """Body text of a cleaned container: one line per block, repeated blocks once (photo stories
+    print every caption twice, once per slideshow)."""
+    element = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    lines: list[str] = []
+    _block_lines(element, lines)
+    return "\n".join(dict.fromkeys(nfc(line) for line in lines))
+
+
 def _trafilatura_text(document: str) -> str:
     text = trafilatura.extract(
         document, output_format="txt", include_comments=False, include_tables=True,
@@ -210,7 +252,7 @@ def extract_article(
     article.section = _section(tree, meta, site)
     article.language = (meta.lang or meta.meta.get("og:locale") or "vi").split("-")[0].split("_")[0].lower()
     fragment = _body_fragment(tree, site)
-    body = _trafilatura_text(f"<html><body><article>{fragment}</article></body></html>") if fragment else ""
+    body = container_text(fragment) if fragment else ""
     if not body:
         if fragment:
             article.warnings.append("body selector matched but held no text; used generic")

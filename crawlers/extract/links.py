@@ -10,8 +10,13 @@ from lxml import html as lxml_html
 
 from crawlers.extract.encoding import decode_html
 
-# Article URLs of Vietnamese outlets end in a long numeric id or a dated slug.
-DEFAULT_ARTICLE_PATTERN = r"(\d{5,}|-post\d+|-d\d+)(\.html?|\.htm|\.chn|\.vnp|\.ldo)?/?$"
+# Article URLs of Vietnamese outlets: a slug of several words ending in a long numeric id
+# ("...-4672302.html", "...-post874982.html", "...-d538952.html"), or a dated path
+# ("/20150323/slug/724115.html"). Section pages ("/topic/ha-noi-26482", "/kinh-doanh-d3/") fail.
+DEFAULT_ARTICLE_PATTERN = (
+    r"/[a-z0-9]+(?:-[a-z0-9]+){3,}-(?:\d{6,}|post\d{4,}|d\d{4,})(?:\.[a-z]{2,4})?/?$"
+    r"|/\d{8}/[a-z0-9-]+/\d{5,}\.html?$"
+)
 _NEXT_WORDS = ("trang sau", "tiếp", "sau »", "next", "»", "›")
 
 
@@ -59,6 +64,6 @@ def _next_page(tree: lxml_html.HtmlElement, url: str, next_selector: str) -> str
                       if (a.text_content() or "").strip().lower() in _NEXT_WORDS]
     for element in candidates:
         href = element.get("href")
-        if href:
+        if href and urljoin(url, href.strip()).rstrip("/") != url.rstrip("/"):
             return urljoin(url, href.strip())
     return None
