@@ -1,0 +1,73 @@
+"""The ``kiemchung classify``, ``train`` and ``evaluate`` commands, run in-process."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+
+LINES = [
+    {"id": "1", "text": "KHẨN: đập thủy điện đã nứt, mọi người chạy ngay và chia sẻ gấp!"},
+    {"id": "2", "title": "Thông báo", "text": "Công ty thủy điện sẽ mở một cửa xả đáy lúc 14 giờ."},
+]
+
+
+def test_classify_keeps_order_reports_bad_lines_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in.jsonl"
+    body = [json.dumps(LINES[0], ensure_ascii=False), "{broken", '{"id": "3"}',
+            json.dumps(LINES[1], ensure_ascii=False), "[1, 2]"]
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    assert main(["classify", str(path)]) == 1
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in out] == ["1", None, "3", "2", None]
+    assert "error" in out[1] and "error" in out[2] and "error" in out[4]
+    for row in (out[0], out[3]):
+        assert set(row) == {"id", "label", "flagged", "score", "relevant", "reasons",
+                            "model_version"}
+
+
+def test_classify_from_stdin_exits_0_and_is_repeatable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in LINES)
+    outputs = []
+    for _ in range(2):
+        monkeypatch.setattr("sys.stdin", io.StringIO(text))
+        assert main(["classify", "-"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) == 2
+
+
+def test_train_and_evaluate_on_a_small_corpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "all.jsonl").write_text(
+        (fixtures / "examples.jsonl").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    verdicts = tmp_path / "verdicts.jsonl"
+    verdicts.write_text(json.dumps({"text": "Tôi thấy giá điện tăng là vô lý, cần giải trình.",
+                                    "title": "", "label": "opinion"}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    out_dir = tmp_path / "artefacts"
+    assert main(["train", "--corpus", str(corpus), "--with-verdicts", str(verdicts),
+                 "--output", str(out_dir)]) == 0
+    assert {p.name for p in out_dir.iterdir()} >= {
+        "classifier.skops", "metadata.json", "metrics.json", "model_card.md"}
+    reports = tmp_path / "reports"
+    assert main(["evaluate", "--corpus", str(corpus), "--artefacts", str(out_dir),
+                 "--reports", str(reports), "--split", "train"]) == 0
+    printed = capsys.readouterr().out
+    assert "flag_f1" in printed and "macro_f1_misleading" in printed
+    assert "Confusion matrix" in printed
+    report = json.loads((reports / "evaluation.json").read_text(encoding="utf-8"))
+    assert report["split"] == "train" and report["n"] > 0
