@@ -14,7 +14,9 @@ from core.settings import Settings
 
 def prepare(settings: Settings) -> None:
     """Point Prefect at the data directory unless the user configured Prefect already."""
-    if "PREFECT_API_URL" not in os.environ:
-        os.environ.setdefault("PREFECT_HOME", str((settings.data_dir / "prefect").resolve()))
+    if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
+        home = (settings.data_dir / "prefect").resolve()
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ["PREFECT_HOME"] = str(home)
     # A busy two-core machine can take a while to start the temporary server.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

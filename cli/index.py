@@ -1,0 +1,53 @@
+"""``kiemchung index``: set up the store, show its state, write what waits in the local spool."""
+
+from __future__ import annotations
+
+import argparse
+
+from core.settings import Settings, load_settings
+from index.factory import open_store
+from index.spool import Spool
+from index.store import StoreUnavailable
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("index", help="set up the index, show its state, flush the spool")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("setup", help="create indices and aliases (safe to rerun)")
+    actions.add_parser("status", help="items per label, and batches waiting in the spool")
+    actions.add_parser("flush", help="write the batches kept on disk while the store was down")
+    parser.set_defaults(handler=run)
+
+
+def _where(settings: Settings) -> str:
+    if settings.uses_elasticsearch:
+        return f"Elasticsearch {settings.es_url} (prefix {settings.index_prefix})"
+    return f"SQLite {settings.sqlite_path}"
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    spool = Spool(settings.data_dir / "spool")
+    try:
+        store = open_store(settings)
+    except StoreUnavailable as exc:
+        print(f"kiemchung index: {exc}")
+        print(f"{len(spool.pending())} batches wait in {spool.directory}")
+        return 1
+    try:
+        if args.action == "setup":
+            print(f"ready: {_where(settings)}")
+        elif args.action == "status":
+            print(_where(settings))
+            print(f"items: {store.count()}")
+            for label, count in sorted(store.count_by_label().items()):
+                print(f"  {label:<20} {count}")
+            print(f"batches waiting in the spool: {len(spool.pending())}")
+        else:
+            result = spool.flush(store)
+            print(f"written {result.written}; rejected {len(result.failed)}; "
+                  f"batches left {result.files_left}")
+            return 0 if not result.failed else 1
+    finally:
+        store.close()
+    return 0
