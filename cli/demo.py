@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 
 from core.settings import load_settings
 

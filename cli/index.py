@@ -11,7 +11,9 @@ from index.store import StoreUnavailable
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("index", help="set up the index, show its state, flush the spool")
+    parser = subparsers.add_parser(
+        "index", help="set up the index, show its state, flush the spool"
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("setup", help="create indices and aliases (safe to rerun)")
     actions.add_parser("status", help="items per label, and batches waiting in the spool")

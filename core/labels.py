@@ -1,4 +1,4 @@
-"""The narrative labels and reviewer verdicts of TAXONOMY.md: a contract, spelled as written there."""
+"""The narrative labels and reviewer verdicts of TAXONOMY.md: a contract, spelled as written."""
 
 from __future__ import annotations
 

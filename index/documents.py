@@ -50,3 +50,21 @@ def from_document(doc: dict[str, Any]) -> tuple[IndexedItem, ReviewVerdict | Non
     review = doc.get("review")
     verdict = ReviewVerdict.model_validate(review) if review else None
     return indexed, verdict
+
+#: Fields both stores keep as exact terms; Elasticsearch refuses a term over 32766 bytes.
+KEYWORD_FIELDS = (
+    "id", "canonical_url", "source_id", "source_kind", "platform", "author", "section",
+    "language", "content_hash", "duplicate_of", "label", "model_version", "entities",
+    "provinces", "known_claims",
+)
+MAX_TERM_BYTES = 32766
+
+
+def refusal_reason(doc: dict[str, Any]) -> str | None:
+    """Why a document cannot be stored as it is, or ``None``. Both stores refuse the same."""
+    for name in KEYWORD_FIELDS:
+        value = doc.get(name)
+        for term in value if isinstance(value, list) else [value]:
+            if isinstance(term, str) and len(term.encode("utf-8")) > MAX_TERM_BYTES:
+                return f"field {name!r} holds a term longer than {MAX_TERM_BYTES} bytes"
+    return None

@@ -18,6 +18,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 ITEMS_SCHEMA_VERSION = 1
 VERDICTS_SCHEMA_VERSION = 1
+DEADLETTER_SCHEMA_VERSION = 1
 
 
 @cache
@@ -50,10 +51,27 @@ class IndexNames:
     def verdicts_index(self) -> str:
         return f"{self.prefix}-verdicts-v{VERDICTS_SCHEMA_VERSION}"
 
+    @property
+    def deadletter_alias(self) -> str:
+        return f"{self.prefix}-deadletter"
+
+    @property
+    def deadletter_index(self) -> str:
+        return f"{self.prefix}-deadletter-v{DEADLETTER_SCHEMA_VERSION}"
+
+    def items_migration_index(self, stamp: str) -> str:
+        """A fresh index of the current items schema, for a migration started at ``stamp``."""
+        return f"{self.items_index}-{stamp}"
+
 
 def ensure_index(client: Elasticsearch, alias: str, index: str, schema: dict[str, Any]) -> None:
-    """Create ``index`` with ``schema`` and point ``alias`` at it, unless the alias exists."""
+    """Create ``index`` with ``schema`` and point ``alias`` at it, unless the alias exists.
+
+    Where the alias exists, fields the schema added since (additive changes only) are put on
+    the index behind it, so an older index keeps accepting what the code now writes.
+    """
     if client.indices.exists_alias(name=alias):
+        client.indices.put_mapping(index=alias, properties=schema["mappings"]["properties"])
         return
     try:
         client.indices.create(

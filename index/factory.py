@@ -1,4 +1,4 @@
-"""Open the store the settings ask for: Elasticsearch when ``KIEMCHUNG_ES_URL`` is set, else SQLite."""
+"""Open the configured store: Elasticsearch when ``KIEMCHUNG_ES_URL`` is set, else SQLite."""
 
 from __future__ import annotations
 

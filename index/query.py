@@ -9,6 +9,9 @@ from typing import Literal
 from core.records import IndexedItem, ReviewVerdict
 
 SortOrder = Literal["relevance", "score", "recency"]
+#: What ``ItemStore.aggregate`` can count by; ``day`` is the calendar day in Vietnam.
+AggregateBy = Literal["label", "source", "day", "province", "entity"]
+AGGREGATE_BY: tuple[str, ...] = ("label", "source", "day", "province", "entity")
 ReviewStatus = Literal["unreviewed", "confirmed", "not_misleading", "needs_expert", "duplicate"]
 
 MAX_PAGE_SIZE = 500
@@ -67,15 +70,53 @@ class SearchResult:
 
 @dataclass
 class UpsertReport:
-    """What a bulk write did: ids written, and ids that failed with the reason."""
+    """What a bulk write did: ids written, and ids that failed with the reason.
+
+    An item the store can never take (a mapping error) is also put in the store's dead-letter
+    list and named in ``dead_lettered``; the run is then ``partly_failed``.
+    """
 
     written: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    dead_lettered: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
+    @property
+    def partly_failed(self) -> bool:
+        return bool(self.failed) and bool(self.written)
+
     def merge(self, other: UpsertReport) -> None:
         self.written.extend(other.written)
         self.failed.update(other.failed)
+        self.dead_lettered.extend(other.dead_lettered)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One verdict as the audit log shows it: the verdict (who, when, what) and the one before."""
+
+    verdict: ReviewVerdict
+    before: ReviewVerdict | None = None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """An item a store refused for good, kept with the reason so nobody loses it silently."""
+
+    item_id: str
+    reason: str
+    at: datetime
+    item: IndexedItem | None = None
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    """What ``ItemStore.migrate`` did: from which index or table to which, how many items."""
+
+    source: str
+    target: str
+    copied: int
+    caught_up: int = 0

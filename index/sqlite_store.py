@@ -7,17 +7,28 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.clock import as_utc
+from core.clock import as_utc, now_utc
 from core.records import IndexedItem, ReviewVerdict
-from index.documents import from_document, to_document
+from index.documents import from_document, refusal_reason, to_document
 from index.highlight import highlight, query_terms
-from index.query import SearchHit, SearchQuery, SearchResult, StoredItem, UpsertReport
+from index.query import (
+    AggregateBy,
+    AuditEntry,
+    DeadLetter,
+    MigrationReport,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    StoredItem,
+    UpsertReport,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -48,7 +59,25 @@ CREATE TRIGGER IF NOT EXISTS verdicts_append_only_update BEFORE UPDATE ON verdic
 BEGIN SELECT RAISE(ABORT, 'the verdict history is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS verdicts_append_only_delete BEFORE DELETE ON verdicts
 BEGIN SELECT RAISE(ABORT, 'the verdict history is append-only'); END;
+CREATE INDEX IF NOT EXISTS items_duplicate_of ON items(json_extract(doc, '$.duplicate_of'));
+CREATE TABLE IF NOT EXISTS dead_letters (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL,
+    item TEXT
+);
 """
+
+# Days are counted in Vietnam (UTC+7, no daylight saving) in both stores.
+_DAY = "substr(datetime(items.date, '+7 hours'), 1, 10)"
+_GROUPS = {
+    "label": ("items.label", "items"),
+    "source": ("items.source_id", "items"),
+    "day": (_DAY, "items"),
+    "province": ("value", "items, json_each(json_extract(items.doc, '$.provinces'))"),
+    "entity": ("value", "items, json_each(json_extract(items.doc, '$.entities'))"),
+}
 
 _SORTS = {
     "relevance": "rank, items.date DESC",
@@ -82,6 +111,9 @@ class SqliteStore:
     def ensure_schema(self) -> None:
         with self._lock:
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(verdicts)")}
+            if "before" not in columns:  # files made by schema version 1
+                self._db.execute("ALTER TABLE verdicts ADD COLUMN before TEXT")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def upsert(self, items: Iterable[IndexedItem]) -> UpsertReport:
@@ -89,28 +121,48 @@ class SqliteStore:
         with self._transaction() as db:
             for indexed in items:
                 doc = to_document(indexed)
+                reason = refusal_reason(doc)
+                if reason is None:
+                    try:
+                        self._write_item(db, doc)
+                    except sqlite3.DataError as exc:
+                        reason = str(exc)
+                if reason is None:
+                    report.written.append(doc["id"])
+                    continue
+                report.failed[doc["id"]] = reason
+                report.dead_lettered.append(doc["id"])
                 db.execute(
-                    """INSERT INTO items (id, doc, label, flagged, score, source_id, date)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT(id) DO UPDATE SET doc = excluded.doc,
-                           label = excluded.label, flagged = excluded.flagged,
-                           score = excluded.score, source_id = excluded.source_id,
-                           date = excluded.date""",
-                    (
-                        doc["id"], json.dumps(doc, ensure_ascii=False), doc["label"],
-                        int(doc["flagged"]), doc["score"], doc["source_id"],
-                        _sortable_time(doc["date"]),
-                    ),
+                    "INSERT INTO dead_letters (item_id, reason, at, item) VALUES (?, ?, ?, ?)",
+                    (doc["id"], reason, now_utc().isoformat(), indexed.model_dump_json()),
                 )
-                db.execute("DELETE FROM items_fts WHERE id = ?", (doc["id"],))
-                exact = " ".join((doc["title"], doc["lead"], doc["text"]))
-                folded = " ".join((doc["title_folded"], doc["text_folded"]))
-                db.execute(
-                    "INSERT INTO items_fts (id, exact_text, folded_text) VALUES (?, ?, ?)",
-                    (doc["id"], exact, folded),
-                )
-                report.written.append(doc["id"])
         return report
+
+    def _write_item(self, db: sqlite3.Connection, doc: dict[str, Any]) -> None:
+        db.execute(
+            """INSERT INTO items (id, doc, label, flagged, score, source_id, date)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET doc = excluded.doc,
+                   label = excluded.label, flagged = excluded.flagged,
+                   score = excluded.score, source_id = excluded.source_id,
+                   date = excluded.date""",
+            (
+                doc["id"], json.dumps(doc, ensure_ascii=False), doc["label"],
+                int(doc["flagged"]), doc["score"], doc["source_id"],
+                _sortable_time(doc["date"]),
+            ),
+        )
+        self._write_fts(db, doc)
+
+    @staticmethod
+    def _write_fts(db: sqlite3.Connection, doc: dict[str, Any]) -> None:
+        db.execute("DELETE FROM items_fts WHERE id = ?", (doc["id"],))
+        exact = " ".join((doc["title"], doc["lead"], doc["text"]))
+        folded = " ".join((doc["title_folded"], doc["text_folded"]))
+        db.execute(
+            "INSERT INTO items_fts (id, exact_text, folded_text) VALUES (?, ?, ?)",
+            (doc["id"], exact, folded),
+        )
 
     def get(self, item_id: str) -> StoredItem | None:
         with self._lock:
@@ -209,15 +261,18 @@ class SqliteStore:
     def record_verdict(self, verdict: ReviewVerdict) -> None:
         payload = verdict.model_dump_json()
         with self._transaction() as db:
-            updated = db.execute(
-                "UPDATE items SET review = ?, review_status = ? WHERE id = ?",
-                (payload, verdict.verdict, verdict.item_id),
-            ).rowcount
-            if not updated:
+            row = db.execute(
+                "SELECT review FROM items WHERE id = ?", (verdict.item_id,)
+            ).fetchone()
+            if row is None:
                 raise KeyError(f"no item with id {verdict.item_id}")
             db.execute(
-                "INSERT INTO verdicts (item_id, verdict) VALUES (?, ?)",
-                (verdict.item_id, payload),
+                "UPDATE items SET review = ?, review_status = ? WHERE id = ?",
+                (payload, verdict.verdict, verdict.item_id),
+            )
+            db.execute(
+                "INSERT INTO verdicts (item_id, verdict, before) VALUES (?, ?, ?)",
+                (verdict.item_id, payload, row["review"]),
             )
 
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
@@ -226,6 +281,109 @@ class SqliteStore:
                 "SELECT verdict FROM verdicts WHERE item_id = ? ORDER BY seq", (item_id,)
             ).fetchall()
         return [ReviewVerdict.model_validate_json(row[0]) for row in rows]
+
+    def aggregate(
+        self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20
+    ) -> dict[str, int]:
+        key, tables = _GROUPS[by]
+        where, params, with_text = self._where(query or SearchQuery())
+        if with_text:
+            tables = tables.replace("items", self._from(True), 1)
+        order = "grp ASC" if by == "day" else "n DESC, grp ASC"
+        limit = "" if by == "day" else f"LIMIT {int(size)}"
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {key} AS grp, count(*) AS n FROM {tables} WHERE {where} "
+                f"GROUP BY grp ORDER BY {order} {limit}",
+                params,
+            ).fetchall()
+        return {str(row["grp"]): int(row["n"]) for row in rows if row["grp"] is not None}
+
+    def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
+        base = replace(query or SearchQuery(), size=min(batch, 500))
+        offset = 0
+        while True:
+            page = self.search(replace(base, offset=offset))
+            for hit in page.hits:
+                yield hit.stored
+            offset += len(page.hits)
+            if not page.hits or offset >= page.total:
+                return
+
+    def copies_of(self, item_id: str) -> list[StoredItem]:
+        found = self.get(item_id)
+        if found is None:
+            return []
+        root = found.indexed.item.duplicate_of or item_id
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT doc, review FROM items WHERE (id = ? OR "
+                "json_extract(doc, '$.duplicate_of') = ?) AND id != ? ORDER BY date, id",
+                (root, root, item_id),
+            ).fetchall()
+        return [self._stored(row) for row in rows]
+
+    def audit_log(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        offset: int = 0, size: int = 50,
+    ) -> list[AuditEntry]:
+        clauses, params = ["1"], []
+        if item_id is not None:
+            clauses.append("item_id = ?")
+            params.append(item_id)
+        if reviewer is not None:
+            clauses.append("json_extract(verdict, '$.reviewer') = ?")
+            params.append(reviewer)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT verdict, before FROM verdicts WHERE {' AND '.join(clauses)} "
+                "ORDER BY seq DESC LIMIT ? OFFSET ?",
+                [*params, size, offset],
+            ).fetchall()
+        return [
+            AuditEntry(
+                verdict=ReviewVerdict.model_validate_json(row["verdict"]),
+                before=ReviewVerdict.model_validate_json(row["before"]) if row["before"] else None,
+            )
+            for row in rows
+        ]
+
+    def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT item_id, reason, at, item FROM dead_letters ORDER BY seq DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            DeadLetter(
+                item_id=row["item_id"],
+                reason=row["reason"],
+                at=datetime.fromisoformat(row["at"]),
+                item=IndexedItem.model_validate_json(row["item"]) if row["item"] else None,
+            )
+            for row in rows
+        ]
+
+    def apply_retention(self, cutoff: datetime) -> int:
+        bound = _sortable_time(cutoff)
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM items_fts WHERE id IN (SELECT id FROM items WHERE date < ?)", (bound,)
+            )
+            return int(db.execute("DELETE FROM items WHERE date < ?", (bound,)).rowcount)
+
+    def migrate(self) -> MigrationReport:
+        """Rebuild the full-text table from the stored documents, in one transaction."""
+        self.ensure_schema()
+        with self._transaction() as db:
+            db.execute("DELETE FROM items_fts")
+            copied = 0
+            for row in db.execute("SELECT doc FROM items").fetchall():
+                self._write_fts(db, json.loads(row["doc"]))
+                copied += 1
+        return MigrationReport(
+            source=f"{self.path}#items_fts", target=f"{self.path}#items_fts", copied=copied
+        )
 
     def refresh(self) -> None:
         """Writes are visible as soon as they commit."""

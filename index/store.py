@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from core.records import IndexedItem, ReviewVerdict
-from index.query import SearchQuery, SearchResult, StoredItem, UpsertReport
+from index.query import (
+    AggregateBy,
+    AuditEntry,
+    DeadLetter,
+    MigrationReport,
+    SearchQuery,
+    SearchResult,
+    StoredItem,
+    UpsertReport,
+)
 
 
 class StoreUnavailable(RuntimeError):
@@ -40,6 +50,35 @@ class ItemStore(Protocol):
 
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         """Every verdict ever recorded on the item, oldest first."""
+
+    def aggregate(
+        self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20
+    ) -> dict[str, int]:
+        """Matching items per label, source, province, entity (biggest first, ``size`` keys)
+        or per Vietnamese calendar day (``YYYY-MM-DD``, oldest first, every day with items)."""
+
+    def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
+        """Every matching item in the query's order, however many (``offset``/``size`` ignored):
+        deep paging for full exports, consistent while it runs where the store allows."""
+
+    def copies_of(self, item_id: str) -> list[StoredItem]:
+        """Other copies of the same story: items sharing the first copy's id, this one excluded."""
+
+    def audit_log(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        offset: int = 0, size: int = 50,
+    ) -> list[AuditEntry]:
+        """Verdicts with the verdict each replaced, newest first. Append-only: no edit path."""
+
+    def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
+        """Items ``upsert`` refused for good, newest first."""
+
+    def apply_retention(self, cutoff: datetime) -> int:
+        """Delete items dated before ``cutoff``; return how many. The audit log is kept."""
+
+    def migrate(self) -> MigrationReport:
+        """Move every item to a fresh copy of the current schema and switch over atomically;
+        verdicts recorded while it runs survive."""
 
     def refresh(self) -> None:
         """Make recent writes visible to search (a no-op where writes are visible at once)."""

@@ -22,6 +22,7 @@ Standard library only: it runs before the project's virtual environment exists.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pwd
@@ -69,7 +70,9 @@ def java_home() -> str:
             return os.environ[variable]
     java = shutil.which("java")
     if not java:
-        raise SystemExit("es-node: Java 17 or newer is needed (apt-get install openjdk-17-jre-headless)")
+        raise SystemExit(
+            "es-node: Java 17 or newer is needed (apt-get install openjdk-17-jre-headless)"
+        )
     return str(Path(java).resolve().parent.parent)
 
 
@@ -82,7 +85,9 @@ def fetch_distribution() -> Path:
     archive = downloads / f"elasticsearch-{ES_VERSION}.zip"
     if not archive.exists():
         if not shutil.which("mvn"):
-            raise SystemExit("es-node: Maven is needed to fetch Elasticsearch (apt-get install maven)")
+            raise SystemExit(
+                "es-node: Maven is needed to fetch Elasticsearch (apt-get install maven)"
+            )
         log(f"fetching {ARTIFACT} from Maven Central (about 100 MB, once)")
         downloads.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -213,10 +218,8 @@ def stop(name: str) -> None:
         os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while alive(pid) and time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
             time.sleep(0.5)
         if alive(pid):
             log("node did not stop in time; killing it")

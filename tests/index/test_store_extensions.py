@@ -1,0 +1,156 @@
+"""Aggregations, deep scans, copies, the audit log, dead letters, retention and migration,
+on SQLite and on a real Elasticsearch node alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from core.records import Enrichment, ReviewVerdict
+from core.settings import Settings
+from index.factory import open_store
+from index.query import SearchQuery
+from index.store import ItemStore
+from tests.factories import make_item
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ItemStore]:
+    if request.param == "sqlite":
+        settings = Settings(data_dir=tmp_path)
+    else:
+        settings = Settings(
+            data_dir=tmp_path,
+            es_url=request.getfixturevalue("es_url"),
+            index_prefix=request.getfixturevalue("es_prefix"),
+        )
+    opened = open_store(settings)
+    yield opened
+    opened.close()
+
+
+def _items() -> list:
+    def enriched(item, provinces, entities):  # type: ignore[no-untyped-def]
+        return item.model_copy(
+            update={"enrichment": Enrichment(provinces=provinces, entities=entities)}
+        )
+
+    return [
+        enriched(make_item(
+            "https://a.example/1", text="Thủy điện xả lũ", label="disaster_hoax", score=0.9,
+            source_id="fb", published=datetime(2026, 10, 1, 18, 0, tzinfo=UTC),  # 2 Oct in VN
+        ), ["Quảng Nam"], ["EVN"]),
+        enriched(make_item(
+            "https://a.example/2", text="Thủy điện an toàn", label="none", score=0.8,
+            source_id="vnexpress", published=datetime(2026, 10, 2, 3, 0, tzinfo=UTC),
+        ), ["Quảng Nam", "Huế"], ["EVN"]),
+        enriched(make_item(
+            "https://a.example/3", text="Xe điện gây ô nhiễm", label="solution_myth",
+            score=0.7, source_id="fb", published=datetime(2026, 10, 5, 3, 0, tzinfo=UTC),
+        ), ["Hà Nội"], []),
+    ]
+
+
+def test_aggregate_by_label_source_day_province_entity(store: ItemStore) -> None:
+    store.upsert(_items())
+    store.refresh()
+    assert store.aggregate(by="label") == {"disaster_hoax": 1, "none": 1, "solution_myth": 1}
+    assert list(store.aggregate(by="source").items()) == [("fb", 2), ("vnexpress", 1)]
+    assert store.aggregate(by="day") == {"2026-10-02": 2, "2026-10-05": 1}
+    assert store.aggregate(by="province") == {"Quảng Nam": 2, "Huế": 1, "Hà Nội": 1}
+    assert store.aggregate(by="entity") == {"EVN": 2}
+    assert store.aggregate(SearchQuery(text="thuy dien"), by="source") == {"fb": 1, "vnexpress": 1}
+    assert store.aggregate(by="source", size=1) == {"fb": 2}
+
+
+def test_scan_pages_deeper_than_one_page(store: ItemStore) -> None:
+    items = [
+        make_item(f"https://deep.example/{n}", text=f"Tin số {n}", score=n / 1000)
+        for n in range(620)
+    ]
+    assert store.upsert(items).ok
+    store.refresh()
+    seen = [stored.id for stored in store.scan(SearchQuery(sort="score"), batch=250)]
+    assert len(seen) == 620 and len(set(seen)) == 620
+    assert seen[0] == items[-1].id and seen[-1] == items[0].id
+    assert sum(1 for _ in store.scan(SearchQuery(text="619"))) == 1
+
+
+def test_copies_of_the_same_story(store: ItemStore) -> None:
+    first = make_item("https://a.example/goc", text="Bản gốc")
+    copy_a = make_item("https://b.example/copy", text="Bản sao", duplicate_of=first.id)
+    copy_b = make_item("https://c.example/copy", text="Bản sao 2", duplicate_of=first.id)
+    other = make_item("https://d.example/khac", text="Tin khác")
+    store.upsert([first, copy_a, copy_b, other])
+    store.refresh()
+    assert {s.id for s in store.copies_of(first.id)} == {copy_a.id, copy_b.id}
+    assert {s.id for s in store.copies_of(copy_a.id)} == {first.id, copy_b.id}
+    assert store.copies_of(other.id) == [] and store.copies_of("missing") == []
+
+
+def test_audit_log_keeps_before_and_after(store: ItemStore) -> None:
+    item = _items()[0]
+    store.upsert([item])
+    at = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    store.record_verdict(ReviewVerdict(item_id=item.id, verdict="needs_expert",
+                                       reviewer="lan", at=at))
+    store.record_verdict(ReviewVerdict(item_id=item.id, verdict="confirmed", label="disaster_hoax",
+                                       reviewer="minh", at=at + timedelta(minutes=5)))
+    log = store.audit_log()
+    assert [entry.verdict.verdict for entry in log] == ["confirmed", "needs_expert"]
+    assert log[0].before is not None and log[0].before.verdict == "needs_expert"
+    assert log[0].before.reviewer == "lan" and log[1].before is None
+    assert [e.verdict.reviewer for e in store.audit_log(reviewer="lan")] == ["lan"]
+    assert store.audit_log(item_id="other") == []
+    assert len(store.audit_log(offset=1, size=5)) == 1
+    assert [v.verdict for v in store.verdict_history(item.id)] == ["needs_expert", "confirmed"]
+
+
+def test_an_item_the_store_refuses_goes_to_dead_letters(store: ItemStore) -> None:
+    good = _items()[0]
+    # A keyword over 32766 bytes: Elasticsearch refuses it ("immense term"), so does SQLite.
+    bad = make_item("https://a.example/bad", text="x", section="s" * 40000)
+    report = store.upsert([good, bad])
+    store.refresh()
+    assert report.written == [good.id]
+    assert set(report.failed) == {bad.id} and report.dead_lettered == [bad.id]
+    assert report.partly_failed and not report.ok
+    letters = store.dead_letters()
+    assert [letter.item_id for letter in letters] == [bad.id]
+    assert letters[0].item is not None and letters[0].item.item.section == "s" * 40000
+    assert store.count() == 1
+
+
+def test_retention_deletes_old_items_and_keeps_the_audit_log(store: ItemStore) -> None:
+    items = _items()
+    store.upsert(items)
+    store.record_verdict(ReviewVerdict(item_id=items[0].id, verdict="confirmed", reviewer="a"))
+    store.refresh()
+    deleted = store.apply_retention(datetime(2026, 10, 3, tzinfo=UTC))
+    store.refresh()
+    assert deleted == 2
+    assert [s.id for s in store.scan()] == [items[2].id]
+    assert store.search(SearchQuery(text="thuy dien")).total == 0
+    assert len(store.audit_log(item_id=items[0].id)) == 1
+    assert store.apply_retention(datetime(2026, 10, 3, tzinfo=UTC)) == 0
+
+
+def test_migrate_keeps_items_and_verdicts(store: ItemStore) -> None:
+    items = _items()
+    store.upsert(items)
+    store.record_verdict(ReviewVerdict(item_id=items[1].id, verdict="not_misleading",
+                                       label="none", reviewer="a"))
+    store.refresh()
+    report = store.migrate()
+    assert report.copied == 3
+    store.ensure_schema()
+    store.refresh()
+    assert store.count() == 3
+    assert store.search(SearchQuery(text="thuy dien")).total == 2
+    got = store.get(items[1].id)
+    assert got is not None and got.verdict is not None and got.verdict.verdict == "not_misleading"
+    store.upsert([items[0]])
+    assert store.migrate().copied == 3  # and again, from the migrated index
