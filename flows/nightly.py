@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
 
 from core.clock import VIETNAM_TZ, now_utc
 from core.settings import Settings, load_settings
 from flows.checkpoints import RunDirectory, read_crawled
+from flows.model_registry import active_model_dir
 from flows.summary import RunSummary, SourceOutcome
 from index.factory import open_store
 from index.spool import Spool
@@ -21,7 +26,16 @@ from index.store import StoreUnavailable
 from models.enrich import enrich
 
 # Two sources at a time: the machine has two cores and each crawl is polite per domain anyway.
+# Across workers, the tag's limit (`prefect concurrency-limit create kiemchung-crawl 2`) holds.
 MAX_PARALLEL_SOURCES = 2
+CRAWL_TAG = "kiemchung-crawl"
+# Transient crawler failures (the child process died, the machine ran out of something) are
+# retried after 10 s and then 20 s, with jitter so several workers do not retry in step.
+CRAWL_RETRIES = 2
+CRAWL_BACKOFF_SECONDS = 10
+# Loading the classifier and its known-claim matcher first-touches underthesea's lazily loaded
+# models, which is not thread-safe; processing tasks run in threads, so they classify in turn.
+_ENRICH_LOCK = threading.Lock()
 
 
 class CrawlProcessFailed(RuntimeError):
@@ -32,12 +46,15 @@ class SourcesFailed(RuntimeError):
     """At least one source failed; the others completed and were indexed."""
 
 
-def _is_transient(task: object, task_run: object, state: object) -> bool:
+def _is_transient(task: object, task_run: object, state: Any) -> bool:
     """Retry crawls whose process died or timed out; a bad sources file is not transient."""
     from crawlers.runner import CrawlError
+    from crawlers.sources import SourcesError
 
     try:
-        state.result()  # type: ignore[attr-defined]
+        state.result()
+    except SourcesError:
+        return False
     except (CrawlProcessFailed, CrawlError, TimeoutError, ConnectionError, OSError):
         return True
     except Exception:
@@ -45,9 +62,16 @@ def _is_transient(task: object, task_run: object, state: object) -> bool:
     return False
 
 
+def crawl_failed(stats: dict[str, Any]) -> bool:
+    """A source failed when it had errors and gave nothing; a few bad pages are not a failure."""
+    return bool(stats.get("failed")) and not stats.get("new") and not stats.get("skipped")
+
+
 @task(
-    retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_is_transient,
-    cache_policy=NO_CACHE,
+    name="crawl-source", task_run_name="crawl-{source_id}", tags=[CRAWL_TAG],
+    retries=CRAWL_RETRIES,
+    retry_delay_seconds=exponential_backoff(backoff_factor=CRAWL_BACKOFF_SECONDS),
+    retry_jitter_factor=0.5, retry_condition_fn=_is_transient, cache_policy=NO_CACHE,
 )
 def crawl_source(
     settings: Settings,
@@ -56,8 +80,11 @@ def crawl_source(
     sources_file: Path | None,
     base_url: str | None,
     since: datetime | None,
-) -> dict[str, object]:
-    """Crawl one source into the run directory; returns the crawler's statistics for it."""
+) -> dict[str, Any]:
+    """Crawl one source into the run directory; returns the crawler's statistics for it.
+
+    A source that failed outright is not marked done, so a rerun of the key tries it again.
+    """
     from crawlers.runner import crawl
 
     if run.is_done(source_id, "crawled"):
@@ -69,54 +96,75 @@ def crawl_source(
     )
     stats = report.per_source.get(source_id)
     if stats is None:
-        raise CrawlProcessFailed(f"crawler gave no report for {source_id} (exit {report.exit_code})")
+        raise CrawlProcessFailed(
+            f"crawler gave no report for {source_id} (exit {report.exit_code})"
+        )
     detail = stats.model_dump()
-    run.mark(source_id, "crawled", json.dumps(detail))
+    if not crawl_failed(detail):
+        run.mark(source_id, "crawled", json.dumps(detail))
     return detail
 
 
-@task(cache_policy=NO_CACHE)
-def process_source(settings: Settings, run: RunDirectory, source_id: str) -> SourceOutcome:
-    """Classify the source's new items, spool them durably, and write them to the store."""
-    crawl_detail = json.loads(run.detail(source_id, "crawled"))
-    outcome = SourceOutcome(
-        source_id=source_id,
-        fetched=crawl_detail.get("fetched", 0),
-        failed=crawl_detail.get("failed", 0),
-        skipped=crawl_detail.get("skipped", False),
-        messages=list(crawl_detail.get("messages", []))[:5],
-    )
-    if run.is_done(source_id, "processed"):
-        return SourceOutcome.model_validate_json(run.detail(source_id, "processed")).model_copy(
-            update={"resumed": True}
-        )
-    items = read_crawled(run.crawl_outputs(source_id))
-    indexed = enrich(items, flag_threshold=settings.flag_threshold)
-    outcome.new = len(indexed)
-    outcome.flagged = sum(1 for item in indexed if item.classification.flagged)
-    spool = Spool(settings.data_dir / "spool")
-    batch = spool.put(f"{run.path.name}-{source_id}", indexed)
+def _write(settings: Settings, spool: Spool, batch: Path, outcome: SourceOutcome) -> None:
+    """Flush one spooled batch to the store; an unreachable store leaves it on disk."""
     try:
         store = open_store(settings)
         try:
             result = spool.flush(store, batch)
         finally:
             store.close()
-        outcome.indexed = result.written
-        if result.failed:
-            outcome.failed += len(result.failed)
-            outcome.messages.append(f"{len(result.failed)} items rejected by the store")
     except StoreUnavailable as exc:
-        outcome.spooled = len(indexed)
-        outcome.messages.append(f"store unavailable, items kept on disk: {exc}")
-        get_run_logger().warning("%s: %s", source_id, exc)
-    run.mark(source_id, "processed", outcome.model_dump_json())
+        outcome.spooled = outcome.new
+        outcome.messages.append(f"kho không truy cập được, giữ trên đĩa (store unavailable): {exc}")
+        get_run_logger().warning("%s: items kept on disk: %s", outcome.source_id, exc)
+        return
+    outcome.indexed = result.written
+    if result.failed:
+        outcome.failed += len(result.failed)
+        outcome.messages.append(f"{len(result.failed)} items rejected by the store (dead-letter)")
+
+
+@task(name="process-source", task_run_name="process-{source_id}", cache_policy=NO_CACHE)
+def process_source(
+    settings: Settings, run: RunDirectory, source_id: str, crawl_detail: dict[str, Any] | None,
+    crawl_error: str | None = None,
+) -> SourceOutcome:
+    """Classify the source's items, spool them durably, and write them to the store.
+
+    Runs even after a failed crawl: whatever the crawler wrote is already marked seen, so it
+    must reach the store now or never.
+    """
+    if run.is_done(source_id, "processed"):
+        done = SourceOutcome.model_validate_json(run.detail(source_id, "processed"))
+        return done.model_copy(update={"resumed": True})
+    detail = crawl_detail or {}
+    failed = crawl_error is not None or crawl_failed(detail)
+    outcome = SourceOutcome(
+        source_id=source_id,
+        status="failed" if failed else ("skipped" if detail.get("skipped") else "ok"),
+        fetched=int(detail.get("fetched", 0)),
+        failed=int(detail.get("failed", 0)) or int(failed),
+        messages=([crawl_error] if crawl_error else []) + list(detail.get("messages", []))[:5],
+    )
+    items = read_crawled(run.crawl_outputs(source_id))
+    if items:
+        with _ENRICH_LOCK:
+            indexed = enrich(
+                items, flag_threshold=settings.flag_threshold,
+                artefact_dir=active_model_dir(settings),
+            )
+        outcome.new = len(indexed)
+        outcome.flagged = sum(1 for item in indexed if item.classification.flagged)
+        spool = Spool(settings.data_dir / "spool")
+        _write(settings, spool, spool.put(f"{run.path.name}-{source_id}", indexed), outcome)
+    if run.is_done(source_id, "crawled"):
+        run.mark(source_id, "processed", outcome.model_dump_json())
     return outcome
 
 
-@task(cache_policy=NO_CACHE)
+@task(name="flush-spool", cache_policy=NO_CACHE)
 def flush_spool(settings: Settings) -> int:
-    """Write what earlier runs left on disk while the store was down."""
+    """Write what earlier runs left on disk while the store was down; returns items written."""
     spool = Spool(settings.data_dir / "spool")
     if not spool.pending():
         return 0
@@ -127,12 +175,14 @@ def flush_spool(settings: Settings) -> int:
                                  len(spool.pending()), exc)
         return 0
     try:
-        return spool.flush(store).written
+        result = spool.flush(store)
     except StoreUnavailable as exc:
         get_run_logger().warning("store went away while flushing: %s", exc)
         return 0
     finally:
         store.close()
+    get_run_logger().info("wrote %d items left by earlier runs", result.written)
+    return result.written
 
 
 def default_run_key() -> str:
@@ -140,9 +190,21 @@ def default_run_key() -> str:
     return now_utc().astimezone(VIETNAM_TZ).date().isoformat()
 
 
+def publish(summary: RunSummary, run: RunDirectory) -> None:
+    """The summary as a Prefect artifact, a log record and ``summary.json`` in the run directory."""
+    create_markdown_artifact(
+        key="nightly-summary", markdown=summary.markdown(),
+        description=f"Nightly run {summary.run_key}",
+    )
+    get_run_logger().info("%s", summary.text())
+    partial = run.path / "summary.json.partial"
+    partial.write_text(summary.model_dump_json(indent=2), encoding="utf-8")
+    partial.replace(run.path / "summary.json")
+
+
 @flow(
     name="kiemchung-nightly",
-    task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL_SOURCES),
+    task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL_SOURCES),  # type: ignore[arg-type]
     log_prints=True,
 )
 def nightly(
@@ -152,41 +214,47 @@ def nightly(
     since: datetime | None = None,
     run_key: str | None = None,
 ) -> RunSummary:
-    """Crawl every enabled source, classify what is new, index it, and publish a summary."""
+    """Crawl every enabled source, classify what is new, index it, and publish a summary.
+
+    ``run_key`` names the run; rerunning a key resumes it. The final state is Failed when a
+    source failed, after every other source was indexed and the summary published.
+    """
     from crawlers.sources import load_sources
 
     settings = load_settings()
-    logger = get_run_logger()
     key = run_key or default_run_key()
     run = RunDirectory(settings.data_dir, key)
     path = Path(sources_file) if sources_file else None
-    sources = [
-        s for s in load_sources(path, base_url=base_url, only=source_ids) if s.enabled
-    ]
+    sources = [s for s in load_sources(path, base_url=base_url, only=source_ids) if s.enabled]
     flushed = flush_spool(settings)
-    crawls = {
-        s.id: crawl_source.submit(settings, run, s.id, path, base_url, since) for s in sources
+    crawls: dict[PrefectFuture[dict[str, Any]], str] = {
+        crawl_source.submit(settings, run, s.id, path, base_url, since): s.id for s in sources
     }
-    outcomes: list[SourceOutcome] = []
-    for source_id, crawl_future in crawls.items():
+    processing: dict[str, PrefectFuture[SourceOutcome]] = {}
+    for future in as_completed(list(crawls)):
+        source_id = crawls[future]
         try:
-            crawl_future.result()
+            detail, error = future.result(), None
         except Exception as exc:  # one failing source must not stop the others
-            logger.error("source %s failed: %s", source_id, exc)
-            outcomes.append(SourceOutcome(source_id=source_id, failed=1, messages=[str(exc)]))
-            continue
-        outcomes.append(process_source(settings, run, source_id))
+            get_run_logger().error("source %s failed: %s", source_id, exc)
+            detail, error = None, f"{type(exc).__name__}: {exc}"
+        processing[source_id] = process_source.submit(settings, run, source_id, detail, error)
+    outcomes = []
+    for source in sources:
+        try:
+            outcomes.append(processing[source.id].result())
+        except Exception as exc:
+            get_run_logger().error("source %s: processing failed: %s", source.id, exc)
+            outcomes.append(SourceOutcome(source_id=source.id, status="failed", failed=1,
+                                          messages=[f"{type(exc).__name__}: {exc}"]))
     summary = RunSummary(
         run_key=key,
         sources=outcomes,
         flushed_from_spool=flushed,
+        waiting_in_spool=len(Spool(settings.data_dir / "spool").pending()),
         store="Elasticsearch" if settings.uses_elasticsearch else f"SQLite {settings.sqlite_path}",
     )
-    create_markdown_artifact(
-        key="nightly-summary", markdown=summary.markdown(), description=f"Nightly run {key}"
-    )
-    logger.info("%s", summary.text())
-    (run.path / "summary.json").write_text(summary.model_dump_json(indent=2), encoding="utf-8")
+    publish(summary, run)
     if summary.failed_sources:
         raise SourcesFailed(f"sources failed: {', '.join(summary.failed_sources)}")
     return summary

@@ -1,32 +1,45 @@
-"""The run summary of a nightly run: per source fetched, new, flagged, failed; as text and Markdown."""
+"""A nightly run's summary: per source fetched, new, flagged, failed; as text and Markdown."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+SourceStatus = Literal["ok", "failed", "skipped"]
 
 
 class SourceOutcome(BaseModel):
+    """What one source gave in one run, from crawl to store."""
+
     source_id: str
+    status: SourceStatus = "ok"
     fetched: int = 0
     new: int = 0
     flagged: int = 0
     failed: int = 0
     indexed: int = 0
     spooled: int = Field(default=0, description="Kept on local disk until the store is back")
-    skipped: bool = False
     resumed: bool = Field(default=False, description="Finished by an earlier attempt of this run")
     messages: list[str] = Field(default_factory=list)
 
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
 
 class RunSummary(BaseModel):
+    """Every source's outcome, what the spool gave back, and where items went."""
+
     run_key: str
     sources: list[SourceOutcome] = Field(default_factory=list)
     flushed_from_spool: int = 0
+    waiting_in_spool: int = Field(default=0, description="Batches still on disk after the run")
     store: str = ""
 
     @property
     def failed_sources(self) -> list[str]:
-        return [s.source_id for s in self.sources if s.failed and not s.new]
+        return [s.source_id for s in self.sources if s.status == "failed"]
 
     @property
     def totals(self) -> SourceOutcome:
@@ -36,23 +49,31 @@ class RunSummary(BaseModel):
                 setattr(total, name, getattr(total, name) + getattr(outcome, name))
         return total
 
+    def _note(self, s: SourceOutcome) -> str:
+        parts = {"failed": ["LỖI (failed)"], "skipped": ["bỏ qua (skipped)"], "ok": []}[s.status]
+        if s.resumed:
+            parts.append("đã xong từ lần trước (resumed)")
+        parts.extend(m.replace("|", "/").replace("\n", " ")[:200] for m in s.messages[:3])
+        return "; ".join(parts)
+
     def markdown(self) -> str:
         rows = [
             f"# Kết quả chạy đêm {self.run_key}",
             "",
-            f"Kho dữ liệu: {self.store}. Ghi bù từ hàng đợi cục bộ: {self.flushed_from_spool}.",
+            f"Kho dữ liệu (store): {self.store}. Ghi bù từ hàng đợi cục bộ (flushed from spool): "
+            f"{self.flushed_from_spool}. Lô còn chờ (batches waiting): {self.waiting_in_spool}.",
             "",
-            "| nguồn | tải về | mới | gắn cờ | lỗi | đã lưu | chờ lưu | ghi chú |",
+            "| nguồn (source) | tải về (fetched) | mới (new) | gắn cờ (flagged) | lỗi (failed) "
+            "| đã lưu (indexed) | chờ lưu (spooled) | ghi chú |",
             "|---|---:|---:|---:|---:|---:|---:|---|",
         ]
         for s in [*self.sources, self.totals]:
-            note = "bỏ qua" if s.skipped else ("đã xong từ lần trước" if s.resumed else "")
-            if s.messages:
-                note = (note + "; " if note else "") + "; ".join(s.messages[:3])
             rows.append(
                 f"| {s.source_id} | {s.fetched} | {s.new} | {s.flagged} | {s.failed} "
-                f"| {s.indexed} | {s.spooled} | {note} |"
+                f"| {s.indexed} | {s.spooled} | {self._note(s) if s.source_id != 'total' else ''} |"
             )
+        if self.failed_sources:
+            rows += ["", f"**Nguồn lỗi (failed sources): {', '.join(self.failed_sources)}**"]
         return "\n".join(rows)
 
     def text(self) -> str:
@@ -61,11 +82,17 @@ class RunSummary(BaseModel):
             lines.append(
                 f"  {s.source_id:<24} fetched {s.fetched:>4}  new {s.new:>4}  "
                 f"flagged {s.flagged:>3}  failed {s.failed:>3}  spooled {s.spooled:>3}"
+                + ("  FAILED" if s.status == "failed" else "")
+                + ("  (skipped)" if s.skipped else "")
                 + ("  (resumed)" if s.resumed else "")
             )
         t = self.totals
         lines.append(
             f"  {'TOTAL':<24} fetched {t.fetched:>4}  new {t.new:>4}  "
             f"flagged {t.flagged:>3}  failed {t.failed:>3}  spooled {t.spooled:>3}"
+        )
+        lines.append(
+            f"  flushed from spool {self.flushed_from_spool}, "
+            f"batches waiting {self.waiting_in_spool}"
         )
         return "\n".join(lines)
