@@ -14,7 +14,7 @@ from crawlers.extract.encoding import decode_html
 # ("...-4672302.html", "...-post874982.html", "...-d538952.html"), or a dated path
 # ("/20150323/slug/724115.html"). Section pages ("/topic/ha-noi-26482", "/kinh-doanh-d3/") fail.
 DEFAULT_ARTICLE_PATTERN = (
-    r"/[a-z0-9]+(?:-[a-z0-9]+){3,}-(?:\d{6,}|post\d{4,}|d\d{4,})(?:\.[a-z]{2,4})?/?$"
+    r"/[a-z0-9]+(?:-[a-z0-9]+){1,}-(?:\d{6,}|post\d{4,}|d\d{4,})(?:\.[a-z]{2,4})?/?$"
     r"|/\d{8}/[a-z0-9-]+/\d{5,}\.html?$"
 )
 _NEXT_WORDS = ("trang sau", "tiếp", "sau »", "next", "»", "›")
