@@ -146,6 +146,14 @@ def parse_sources(data: Any, origin: str = "sources") -> list[Source]:
     return sources
 
 
+def _resolve_paths(source: Source, folder: Path) -> Source:
+    """A file_import path relative to the sources file's folder, made absolute."""
+    if not source.options.path or Path(source.options.path).is_absolute():
+        return source
+    options = source.options.model_copy(update={"path": str(folder / source.options.path)})
+    return source.model_copy(update={"options": options})
+
+
 def load_sources(
     path: Path | None = None, *, base_url: str | None = None, only: Sequence[str] | None = None
 ) -> list[Source]:
@@ -157,7 +165,8 @@ def load_sources(
         raise SourcesError(f"cannot read sources file {path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise SourcesError(f"{path}: not valid YAML: {exc}") from exc
-    sources = [source.with_base_url(base_url) for source in parse_sources(data, str(path))]
+    sources = [_resolve_paths(source.with_base_url(base_url), path.parent)
+               for source in parse_sources(data, str(path))]
     if only:
         known = {source.id for source in sources}
         unknown = [name for name in only if name not in known]
