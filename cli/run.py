@@ -16,9 +16,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run", help="run the nightly pipeline once now (crawl, classify, index)"
     )
-    parser.add_argument("--sources", type=Path, help="sources file (default: crawlers/sources.yaml)")
+    parser.add_argument(
+        "--sources", type=Path, help="sources file (default: crawlers/sources.yaml)"
+    )
     parser.add_argument("--source", action="append", dest="source_ids", metavar="ID",
                         help="only this source (repeatable)")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="replaces {base_url} in the sources file (local sites, tests)")
     parser.add_argument("--since", help="only items published after this ISO date")
     parser.add_argument("--resume", dest="run_key", metavar="RUN_KEY",
                         help="resume an interrupted run (its key is printed when it starts)")
@@ -30,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     since = as_utc(datetime.fromisoformat(args.since)) if args.since else None
     summary, ok = run_nightly(
         settings_dir=settings.data_dir, sources_file=args.sources, source_ids=args.source_ids,
-        since=since, run_key=args.run_key,
+        base_url=args.base_url, since=since, run_key=args.run_key,
     )
     print(summary)
     return 0 if ok else 1
