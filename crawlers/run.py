@@ -40,7 +40,7 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
 
 
 def settings_from_json(data: dict[str, Any]) -> Settings:
-    values = {}
+    values: dict[str, Any] = {}
     for spec in fields(Settings):
         if spec.name in data:
             value = data[spec.name]
@@ -61,7 +61,8 @@ def _skip_reason(source: Source, spider: type[SourceSpider], settings: Settings)
 def _stats_of(crawler: Crawler, spider: SourceSpider | None) -> SourceStats:
     assert crawler.stats is not None
     value = crawler.stats.get_value
-    responses = int(value("downloader/response_count", 0)) - int(value("robotstxt/response_count", 0))
+    responses = int(value("downloader/response_count", 0))
+    responses -= int(value("robotstxt/response_count", 0))
     messages = list(spider.messages) if spider is not None else []
     refused = int(value("kc/refused", 0))
     failed = int(value("kc/failed", 0))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.clock import as_utc, now_utc
 from core.settings import Settings
-from crawlers.report import CrawlReport, SourceStats
+from crawlers.report import CrawlReport
 from crawlers.run import settings_to_json
 from crawlers.sources import DEFAULT_SOURCES_FILE, load_sources
 
@@ -70,7 +70,9 @@ def crawl(
             code = child.wait()
         if not report_path.exists():
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-            raise CrawlError(f"crawl process exited with {code} before its report; log {log_path}:\n{tail}")
+            raise CrawlError(
+                f"crawl process exited with {code} before its report; log {log_path}:\n{tail}"
+            )
         report = CrawlReport.model_validate_json(report_path.read_text(encoding="utf-8"))
     report.exit_code = code
     return report
@@ -96,7 +98,3 @@ def _follow(child: subprocess.Popen[str], progress: bool) -> None:
                 status.update(f"Đang thu thập (crawling): {total} bài mới; {source_id}: "
                               f"{counts[source_id]}")
 
-
-def empty_stats() -> SourceStats:
-    """A zeroed ``SourceStats`` (handy for callers merging reports)."""
-    return SourceStats()

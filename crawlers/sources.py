@@ -41,7 +41,7 @@ class SourceOptions(BaseModel):
     max_pages: int = Field(default=3, ge=1, le=200)
     # politeness and limits
     delay: float = Field(default=1.0, ge=0.0, le=120.0,
-                         description="Seconds between requests to one domain (AutoThrottle's start)")
+                         description="Seconds between requests to a domain (AutoThrottle start)")
     concurrency: int = Field(default=2, ge=1, le=2)
     timeout: float = Field(default=30.0, gt=0.0, le=300.0)
     max_items: int = Field(default=500, ge=1)
@@ -76,7 +76,7 @@ class Source(BaseModel):
     kind: SourceType
     name: str = ""
     urls: list[str] = Field(default_factory=list)
-    spider: str = Field(default="", description="A site spider's name, when the generic one is not enough")
+    spider: str = Field(default="", description="A site spider's name, if generic is not enough")
     enabled: bool = True
     verified: bool = Field(default=False, description="Fetched successfully from a real network")
     notes: str = ""

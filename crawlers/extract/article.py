@@ -65,7 +65,9 @@ def _first(tree: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement 
     return None
 
 
-def _parse(page: bytes | str, content_type: str | None) -> tuple[lxml_html.HtmlElement, str, str | None]:
+def _parse(
+    page: bytes | str, content_type: str | None
+) -> tuple[lxml_html.HtmlElement, str, str | None]:
     if isinstance(page, bytes):
         decoded = decode_html(page, content_type)
         text, encoding, legacy = decoded.text, decoded.encoding, decoded.legacy
@@ -105,7 +107,9 @@ def _lead(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> 
     return clean(meta.meta.get("description") or meta.meta.get("og:description") or "")
 
 
-def _published(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> datetime | None:
+def _published(
+    tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules
+) -> datetime | None:
     # <meta> first: JSON-LD is often generated with the seconds cut off (tuoitre.vn).
     candidates: list[str | None] = [meta.meta.get(key) for key in _DATE_META_KEYS]
     candidates.append(jsonld_value(meta, "datePublished"))
@@ -250,7 +254,8 @@ def extract_article(
     article.published = _published(tree, meta, site)
     article.author = _author(tree, meta, site)
     article.section = _section(tree, meta, site)
-    article.language = (meta.lang or meta.meta.get("og:locale") or "vi").split("-")[0].split("_")[0].lower()
+    language = meta.lang or meta.meta.get("og:locale") or "vi"
+    article.language = re.split(r"[-_]", language)[0].lower()
     fragment = _body_fragment(tree, site)
     body = container_text(fragment) if fragment else ""
     if not body:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from core.clock import VIETNAM_TZ
 
@@ -22,7 +22,7 @@ def _offset(text: str | None, default: tzinfo) -> tzinfo:
     if not text:
         return default
     if text == "Z":
-        return timezone.utc
+        return UTC
     digits = text[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
     return timezone(delta if text[0] == "+" else -delta)

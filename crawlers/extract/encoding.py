@@ -57,8 +57,8 @@ def declared_encoding(body: bytes, content_type: str | None = None) -> str | Non
             return name
     head = body[:_SNIFF_BYTES]
     for pattern in (_XML_DECL, _META_CHARSET):
-        match = pattern.search(head)
-        if match and (name := _normalise_name(match.group(1).decode("ascii", "ignore"))):
+        found = pattern.search(head)
+        if found and (name := _normalise_name(found.group(1).decode("ascii", "ignore"))):
             return name
     return None
 

@@ -65,8 +65,8 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
             continue
         summary = _child_text(node, "description", "summary", "content")
         if "<" in summary:
-            summary = clean(etree.fromstring(f"<x>{summary}</x>", etree.HTMLParser()).xpath("string()")) \
-                if summary else ""
+            fragment = etree.fromstring(f"<x>{summary}</x>", etree.HTMLParser())
+            summary = clean(fragment.xpath("string()")) if fragment is not None else ""
         entries.append(FeedEntry(
             url=url,
             title=_child_text(node, "title"),

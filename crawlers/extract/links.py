@@ -49,7 +49,7 @@ def _select(tree: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlEl
         chosen = tree.cssselect(selector)
     except (etree.XPathError, ValueError, SyntaxError):
         return []
-    anchors = []
+    anchors: list[lxml_html.HtmlElement] = []
     for element in chosen:
         anchors.extend([element] if element.tag == "a" else element.iter("a"))
     return anchors

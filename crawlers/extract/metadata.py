@@ -70,7 +70,8 @@ def read_metadata(tree: lxml_html.HtmlElement) -> PageMetadata:
         except ValueError:
             continue  # broken JSON-LD is common; the other sources still count
         for node in _walk(data):
-            if _types(node) & _ARTICLE_TYPES and (node.get("headline") or node.get("datePublished")):
+            dated = node.get("headline") or node.get("datePublished")
+            if _types(node) & _ARTICLE_TYPES and dated:
                 found.jsonld.append(node)
     link = tree.xpath('//link[@rel="canonical"]/@href')
     if link and link[0].strip():

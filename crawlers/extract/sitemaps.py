@@ -61,7 +61,7 @@ def parse_sitemap(body: bytes, max_size: int = 50 * 1024 * 1024) -> list[Sitemap
         for child in node.iter():
             name = _local(child.tag)
             if name and name not in fields and (child.text or "").strip():
-                fields[name] = child.text.strip()  # type: ignore[union-attr]
+                fields[name] = (child.text or "").strip()
         if not fields.get("loc"):
             continue
         entries.append(SitemapEntry(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 
@@ -87,7 +87,8 @@ SITE_RULES: dict[str, SiteRules] = {
         title="h1.title, h1",
         lead="h2.sapo, h2[data-role=sapo]",
         body="div.detail-content, div.contentdetail",
-        drop=("div.tinmoi", "div.tindnd", "#listNewsInContent", "[data-marked-zoneid*=related]", ".VCObjectBoxRelatedNewsItemSapo", "[type=RelatedNewsBox]",
+        drop=("div.tinmoi", "div.tindnd", "#listNewsInContent", "[data-marked-zoneid*=related]",
+              ".VCObjectBoxRelatedNewsItemSapo", "[type=RelatedNewsBox]",
               "div.link-content-footer", "p.author"),
         author="p.author, p.author_content",
     ),

@@ -45,6 +45,9 @@ def youtube_search_ids(body: bytes) -> tuple[list[str], str | None]:
     return ids, data.get("nextPageToken")
 
 
+_COUNTS = frozenset({"viewCount", "commentCount"})
+
+
 def youtube_videos(body: bytes) -> list[Post]:
     """Posts from a ``videos`` response (channel names kept: channels are public)."""
     posts = []
@@ -59,7 +62,7 @@ def youtube_videos(body: bytes) -> list[Post]:
             author=_text(snippet.get("channelTitle")) or None,
             published=parse_date(snippet.get("publishedAt")),
             metadata={"channel_id": _text(snippet.get("channelId")), "kind": "video",
-                      **{f"{k}": str(v) for k, v in stats.items() if k in {"viewCount", "commentCount"}}},
+                      **{k: str(v) for k, v in stats.items() if k in _COUNTS}},
         ))
     return posts
 
@@ -111,7 +114,8 @@ def telegram_messages(body: bytes, channel_url: str) -> list[Post]:
             continue
         for br in text_nodes[0].iter("br"):
             br.tail = "\n" + (br.tail or "")
-        text = "\n".join(collapse_spaces(line) for line in text_nodes[0].text_content().splitlines())
+        lines = text_nodes[0].text_content().splitlines()
+        text = "\n".join(collapse_spaces(line) for line in lines)
         owner = node.xpath('string(.//*[contains(@class, "tgme_widget_message_owner_name")])')
         stamp = node.xpath('.//a[contains(@class, "tgme_widget_message_date")]//time/@datetime')
         posts.append(Post(

@@ -23,7 +23,7 @@ class RefusedAddress(IgnoreRequest):
 @lru_cache(maxsize=4096)
 def _addresses(host: str) -> tuple[str, ...]:
     try:
-        return tuple({info[4][0] for info in socket.getaddrinfo(host, None)})
+        return tuple({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
     except (socket.gaierror, UnicodeError):
         return ()  # let the downloader report the DNS failure itself
 

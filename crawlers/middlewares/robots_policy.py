@@ -8,9 +8,11 @@ host is fetched in this run. Either case is logged and counted.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         if spider is not None and hasattr(spider, "note"):
             spider.note(message)
         deferred = self._parsers[netloc]
-        self._parsers[netloc] = _DisallowAll()  # type: ignore[assignment]
-        if hasattr(deferred, "callback"):
-            deferred.callback(self._parsers[netloc])
+        parser: Any = _DisallowAll()
+        self._parsers[netloc] = parser
+        if isinstance(deferred, Deferred):
+            deferred.callback(parser)

@@ -26,7 +26,8 @@ class NormaliseTextPipeline:
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         for key in _ONE_LINE_FIELDS:
             if isinstance(item.get(key), str):
-                item[key] = nfc(collapse_spaces(item[key])) or (None if key in {"author", "section"} else "")
+                empty = None if key in {"author", "section"} else ""
+                item[key] = nfc(collapse_spaces(item[key])) or empty
         lines = (collapse_spaces(line) for line in nfc(item.get("text") or "").splitlines())
         text = "\n".join(line for line in lines if line)
         if len(text) > self.max_text_chars:
@@ -34,5 +35,6 @@ class NormaliseTextPipeline:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("kc/text_truncated")
         item["text"] = text
-        item["metadata"] = {nfc(str(k)): nfc(str(v)) for k, v in (item.get("metadata") or {}).items()}
+        metadata = item.get("metadata") or {}
+        item["metadata"] = {nfc(str(k)): nfc(str(v)) for k, v in metadata.items()}
         return item

@@ -53,7 +53,7 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
-        return spider  # type: ignore[no-any-return]
+        return spider
 
     # -- accounting -----------------------------------------------------------------------
     def note(self, message: str) -> None:
@@ -80,14 +80,15 @@ class SourceSpider(scrapy.Spider):
         """Errback of every request: count it, and say which URL and why."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        text = failure.getErrorMessage() or failure.type.__name__
+        kind = failure.type.__name__ if failure.type is not None else "Error"
+        text = failure.getErrorMessage() or kind
         if "Forbidden by robots.txt" in text:
             self.stats_inc("kc/robots_forbidden")
             self.note(f"robots.txt cấm (forbidden by robots.txt): {url}")
             return
         if request is not None and request.meta.get("kc_entry"):
             self.entry_failed = True
-        self.fail(f"tải lỗi (fetch failed) {url}: {failure.type.__name__}: {text}")
+        self.fail(f"tải lỗi (fetch failed) {url}: {kind}: {text}")
 
     # -- requests -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -150,7 +151,7 @@ class SourceSpider(scrapy.Spider):
         try:
             article = extract_article(
                 response.body, response.url, rules=self.site_rules(),
-                content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+                content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
             )
         except ExtractionError as exc:
             self.fail(f"không trích xuất được (extraction failed) {response.url}: {exc}")

@@ -38,7 +38,8 @@ def test_two_crawls_store_each_article_once_and_refetch_nothing(settings, demo_s
     assert not [p for p in demo_site.requests[before:] if p.startswith("/bai/")]
 
 
-def test_items_carry_ids_dates_and_clean_text(settings, demo_site: LocalSite, tmp_path: Path) -> None:
+def test_items_carry_ids_dates_and_clean_text(settings, demo_site: LocalSite,
+                                              tmp_path: Path) -> None:
     out = tmp_path / "items.jsonl"
     crawl(settings, out, sources_file=DEMO_SOURCES, base_url=demo_site.base_url,
           source_ids=["demo-rss"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -83,11 +84,11 @@ def test_listing_follows_pagination_up_to_max_pages(crawled) -> None:
 
 def test_feed_window_and_tracking_parameters(settings: Settings, fixture_site: LocalSite,
                                              tmp_path: Path) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     out = tmp_path / "atom.jsonl"
     report = crawl(settings, out, sources_file=SOURCES, base_url=fixture_site.base_url,
-                   source_ids=["fx-atom"], since=datetime(2025, 1, 1, tzinfo=timezone.utc))
+                   source_ids=["fx-atom"], since=datetime(2025, 1, 1, tzinfo=UTC))
     items = [CrawledItem.model_validate_json(line) for line in out.read_text("utf-8").splitlines()]
     assert report.ok, report.summary_lines()
     assert sorted(item.canonical_url.rsplit("/", 1)[1] for item in items) == [
