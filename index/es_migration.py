@@ -16,6 +16,7 @@ The old index is kept for a rollback; deleting it is an operator's decision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +52,11 @@ def _max_seq_no(client: Elasticsearch, index: str) -> int:
     )
 
 
-def migrate_items(client: Elasticsearch, names: IndexNames) -> MigrationReport:
+def migrate_items(
+    client: Elasticsearch, names: IndexNames, *, on_copied: Callable[[], object] | None = None
+) -> MigrationReport:
+    """Run the migration; ``on_copied`` runs between the copy and the alias switch, the window
+    where a concurrent write would be lost without the catch-up (tests write there)."""
     alias = names.items_alias
     old = live_index(client, alias)
     client.indices.refresh(index=old)
@@ -69,6 +74,8 @@ def migrate_items(client: Elasticsearch, names: IndexNames) -> MigrationReport:
         max_retries=6,
         refresh=True,
     )
+    if on_copied is not None:
+        on_copied()
     client.indices.update_aliases(
         actions=[
             {"remove": {"index": old, "alias": alias}},

@@ -15,7 +15,7 @@ from index.factory import open_store
 from index.store import ItemStore
 from tests.factories import make_item
 
-N_ITEMS = 400
+N_ITEMS = 600
 
 
 @pytest.fixture(params=["sqlite", "elasticsearch"])
@@ -96,3 +96,34 @@ def test_verdicts_survive_the_nightly_rewrite_at_the_same_time(store: ItemStore)
 
     recorded = _review_while(store, nightly)
     _assert_survived(store, recorded)
+
+
+def test_a_verdict_in_the_window_between_copy_and_switch_survives(
+    es_url: str, es_prefix: str, tmp_path: Path
+) -> None:
+    from index.es_migration import migrate_items
+    from index.es_store import ElasticStore
+
+    store = open_store(Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix))
+    assert isinstance(store, ElasticStore)
+    items = _items()[:50]
+    store.upsert(items)
+    store.record_verdict(ReviewVerdict(item_id=items[1].id, verdict="needs_expert", reviewer="a"))
+    store.refresh()
+    late = ReviewVerdict(item_id=items[0].id, verdict="confirmed", label="disaster_hoax",
+                         note="ghi trong lúc chuyển chỉ mục", reviewer="lan")
+    rewritten = items[2].model_copy(update={"indexed_at": items[2].indexed_at.replace(year=2027)})
+    report = migrate_items(
+        store.client, store.names,
+        on_copied=lambda: (store.record_verdict(late), store.upsert([rewritten])),
+    )
+    store.refresh()
+    assert report.caught_up == 2
+    got = store.get(items[0].id)
+    assert got is not None and got.verdict == late
+    earlier = store.get(items[1].id)
+    assert earlier is not None and earlier.verdict is not None
+    assert earlier.verdict.verdict == "needs_expert"
+    moved = store.get(items[2].id)
+    assert moved is not None and moved.indexed.indexed_at.year == 2027
+    store.close()
