@@ -22,11 +22,10 @@ _VIET_LETTERS = set(
     "ÀẢÃÁẠẰẲẴẮẶẦẨẪẤẬÈẺẼÉẸỀỂỄẾỆÌỈĨÍỊÒỎÕÓỌỒỔỖỐỘỜỞỠỚỢÙỦŨÚỤỪỬỮỨỰỲỶỸÝỴ"
 )
 # TCVN3 (ABC) fonts such as .VnTime put Vietnamese letters on Latin-1 code points; read as
-# Latin-1/cp1252 the text shows runs of these marks inside words.
-_TCVN3_MARKS = set("¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ÐÌÎÏÑªÕÒÓÔÖ«ÝØÙÚÜ¬ãßáâä­èåæçé¹øõöü÷ñóïòôî")
-_TCVN3_WORD = re.compile(r"\b\w*[¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ÐÌÎÏÑªÕÒÓÔÖ«ÝØÙÚÜ¬ãßáâä­èåæçéøõöü÷ñóïòô]\w*")
+# cp1252 the text shows symbols (µ ¸ · ¹ ® ...) in the middle of words, which no language does.
+_TCVN3_WORD = re.compile(r"\w*[\u00a8-\u00be]\w*|\w+[\u00a8-\u00be]")
 # VNI fonts write a base letter followed by Latin-1 letters standing for the marks
-# ("Vieät Nam"); the pairs below are rare in any real language.
+# ("Vieät Nam"); such pairs are rare in any real language.
 _VNI_PAIR = re.compile(r"[aeiouyAEIOUY][øùúûõïäåöëæñòóôð]|[ôöÔÖ][ùøûõïaù]")
 
 
@@ -82,7 +81,7 @@ def detect_legacy(text: str) -> str | None:
         return None
     if len(_TCVN3_WORD.findall(sample)) / words > 0.15:
         return "tcvn3"
-    if len(_VNI_PAIR.findall(sample)) / words > 0.1:
+    if len(_VNI_PAIR.findall(sample)) / words > 0.2:
         return "vni"
     return None
 
