@@ -1,0 +1,132 @@
+"""What a report says, read from the store: counts by narrative, source and province, the trend,
+and the items reviewers confirmed as misleading, with their verdicts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from core.clock import now_utc
+from dashboards.reports.period import Period
+from index.query import MAX_PAGE_SIZE, SearchQuery
+from index.store import ItemStore
+
+# Elasticsearch pages through at most 10 000 hits; source and province counts read items, so
+# past that they cover the most recent 10 000 of the period (the report says so).
+MAX_SCANNED = 10_000
+# Confirmed items are listed one per row; a year with more than this shows the most recent.
+MAX_CONFIRMED = 500
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    items: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class ConfirmedItem:
+    """An item a reviewer confirmed as misleading: the claim, where and when, and the verdict."""
+
+    title: str
+    url: str
+    source_id: str
+    date: datetime | None
+    label: str
+    verdict_label: str | None
+    note: str
+    verdict_at: datetime
+
+
+@dataclass
+class ReportData:
+    period: Period
+    total: int
+    flagged: int
+    by_label: dict[str, int]
+    by_source: dict[str, int]
+    by_province: dict[str, int]
+    trend: list[TrendPoint]
+    confirmed: list[ConfirmedItem]
+    confirmed_total: int
+    scanned: int
+    generated_at: datetime = field(default_factory=now_utc)
+
+    @property
+    def partial_breakdown(self) -> bool:
+        return self.scanned < self.total
+
+
+def _within(period: Period, **filters: Any) -> SearchQuery:
+    # The store's date bound is inclusive; the period's end is not.
+    return SearchQuery(
+        date_from=period.start, date_to=period.end - timedelta(microseconds=1), **filters
+    )
+
+
+def gather(store: ItemStore, period: Period) -> ReportData:
+    """Everything the report shows for ``period``; the store does the counting where it can."""
+    store.refresh()
+    everything = _within(period)
+    total = store.count(everything)
+    by_source: Counter[str] = Counter()
+    by_province: Counter[str] = Counter()
+    scanned = 0
+    while scanned < min(total, MAX_SCANNED):
+        page = store.search(_within(period, sort="recency", offset=scanned, size=MAX_PAGE_SIZE))
+        if not page.hits:
+            break
+        for hit in page.hits:
+            indexed = hit.stored.indexed
+            by_source[indexed.item.source_id] += 1
+            by_province.update(set(indexed.enrichment.provinces))
+        scanned += len(page.hits)
+    trend = [
+        TrendPoint(
+            bucket.label,
+            store.count(SearchQuery(date_from=bucket.start,
+                                    date_to=bucket.end - timedelta(microseconds=1))),
+            store.count(SearchQuery(date_from=bucket.start,
+                                    date_to=bucket.end - timedelta(microseconds=1), flagged=True)),
+        )
+        for bucket in period.buckets()
+    ]
+    confirmed, confirmed_total = _confirmed(store, period)
+    return ReportData(
+        period=period,
+        total=total,
+        flagged=store.count(_within(period, flagged=True)),
+        by_label=dict(sorted(store.count_by_label(everything).items(), key=lambda kv: -kv[1])),
+        by_source=dict(by_source.most_common()),
+        by_province=dict(by_province.most_common()),
+        trend=trend,
+        confirmed=confirmed,
+        confirmed_total=confirmed_total,
+        scanned=scanned,
+    )
+
+
+def _confirmed(store: ItemStore, period: Period) -> tuple[list[ConfirmedItem], int]:
+    rows: list[ConfirmedItem] = []
+    total = store.count(_within(period, review_status="confirmed"))
+    offset = 0
+    while offset < min(total, MAX_CONFIRMED):
+        page = store.search(_within(period, review_status="confirmed", sort="recency",
+                                    offset=offset, size=MAX_PAGE_SIZE))
+        if not page.hits:
+            break
+        offset += len(page.hits)
+        for hit in page.hits:
+            item, verdict = hit.stored.indexed, hit.stored.verdict
+            if verdict is None:
+                continue
+            rows.append(ConfirmedItem(
+                title=item.item.title, url=item.item.url, source_id=item.item.source_id,
+                date=item.item.published or item.item.fetched_at,
+                label=item.classification.label, verdict_label=verdict.label,
+                note=verdict.note, verdict_at=verdict.at,
+            ))
+    return rows[:MAX_CONFIRMED], total
