@@ -101,7 +101,7 @@ def _coloured_pixels(png: Path) -> int:
 
 
 def test_report_pdf_has_its_charts_on_the_first_page(data_dir: Path, tmp_path: Path) -> None:
-    require(shutil.which("pdftoppm") is not None, "pdftoppm missing (apt-get install poppler-utils)")
+    require(shutil.which("pdftoppm") is not None, "no pdftoppm: apt-get install poppler-utils")
     from cli.main import main
 
     expected = _seed(data_dir)
