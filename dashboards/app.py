@@ -1,0 +1,123 @@
+"""The review and analyst web app: FastAPI, server-rendered Jinja2 pages, a JSON API under /api."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from core.settings import Settings
+from dashboards.i18n import Translator, pick_language
+from dashboards.security import (
+    LoginRequired,
+    SecurityHeadersMiddleware,
+    csrf_protect,
+    csrf_token,
+    current_user,
+    session_options,
+)
+from dashboards.users import UserStore
+from index.store import ItemStore, StoreUnavailable
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+API_TITLE = "Kiểm Chứng API"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: ItemStore | None = None,
+    users: UserStore | None = None,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """The app, on ``store`` (else the configured one) and ``users`` (else the data dir's).
+
+    ``secure_cookies`` marks the session cookie Secure; set it whenever the app is served over
+    https (``kiemchung review --secure-cookies``, implied by ``--ssl-certfile``).
+    """
+    from dashboards import analyst_pages, api, review_pages
+
+    if store is None:
+        from index.factory import open_store
+
+        store = open_store(settings)
+    app = FastAPI(
+        title=API_TITLE,
+        version="1",
+        description="Tra cứu, thống kê, xuất dữ liệu và ghi kết luận (search, stats, export, "
+        "verdicts). Sign in through /login; state-changing calls need the X-CSRF-Token header.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.users = users or UserStore.in_data_dir(settings.data_dir)
+    app.state.templates = _templates()
+    app.add_middleware(SessionMiddleware, **session_options(
+        settings.secret_key, secure=secure_cookies
+    ))
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    app.include_router(review_pages.router)
+    app.include_router(analyst_pages.router)
+    app.include_router(api.router)
+    _install_error_handlers(app)
+    return app
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
+    # Autoescape is Starlette's default for .html; said again because crawled text depends on it.
+    templates.env.autoescape = True
+    return templates
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    """A page with what every template needs: the user, the translator, the CSRF token."""
+    language = pick_language(request.session.get("lang"))
+    templates: Jinja2Templates = request.app.state.templates
+    base = {
+        "user": current_user(request),
+        "t": Translator(language),
+        "lang": language,
+        "csrf": csrf_token(request),
+        "path": request.url.path,
+        "flash": request.session.pop("flash", None),
+    }
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "login required"}, status_code=401)
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request) or request.method not in ("GET", "POST"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "bad_request")
+        return render(request, "error.html", status_code=exc.status_code, message_key=key)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg"))} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(request: Request, exc: StoreUnavailable) -> Response:
+        return JSONResponse({"detail": "the index is unavailable, try again"}, status_code=503)

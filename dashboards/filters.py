@@ -1,0 +1,148 @@
+"""Query-string filters of the queue, search and export pages, turned into a ``SearchQuery``.
+
+Pages are lenient (an empty or unknown value is ignored, as HTML forms send them); the API
+declares the same filters strictly, so its OpenAPI document says what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import Query
+from starlette.datastructures import QueryParams
+
+from core.clock import VIETNAM_TZ
+from core.labels import LABELS, Label
+from index.query import ReviewStatus, SearchQuery, SortOrder
+
+STATUSES = ("unreviewed", "confirmed", "not_misleading", "needs_expert", "duplicate")
+SORTS = ("score", "recency", "relevance")
+PAGE_SIZE = 25
+# Elasticsearch answers from+size up to 10 000; deeper reading is what the export is for.
+MAX_WINDOW = 10_000
+
+
+# Days outside these bounds are clamped: they mean "no bound" and would overflow in UTC.
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+
+
+def day_start(day: date) -> datetime:
+    day = min(max(day, EARLIEST), LATEST)
+    return datetime.combine(day, time.min, tzinfo=VIETNAM_TZ)
+
+
+def day_end(day: date) -> datetime:
+    day = min(max(day, EARLIEST), LATEST)
+    return day_start(day + timedelta(days=1)) - timedelta(microseconds=1)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class PageFilters:
+    """The filters as the page shows them back in its form, and the query they make."""
+
+    q: str = ""
+    exact: bool = False
+    labels: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    status: str = ""
+    flagged: bool | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "score"
+    page: int = 1
+    size: int = PAGE_SIZE
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def query(self, *, paged: bool = True) -> SearchQuery:
+        offset = (self.page - 1) * self.size if paged else 0
+        size = self.size if paged else 0
+        if offset + size > MAX_WINDOW:
+            offset = max(0, MAX_WINDOW - size)
+        return SearchQuery(
+            text=self.q,
+            exact=self.exact,
+            labels=self.labels,
+            sources=self.sources,
+            flagged=self.flagged,
+            review_status=self.status or None,  # type: ignore[arg-type]
+            date_from=day_start(self.date_from) if self.date_from else None,
+            date_to=day_end(self.date_to) if self.date_to else None,
+            sort=self.sort,  # type: ignore[arg-type]
+            offset=offset,
+            size=size,
+        )
+
+    def params(self, **changes: Any) -> dict[str, Any]:
+        """Query parameters that give these filters again (for links and paging)."""
+        values: dict[str, Any] = {
+            "q": self.q, "exact": "1" if self.exact else "", "label": list(self.labels),
+            "source": list(self.sources), "status": self.status,
+            "flagged": "" if self.flagged is None else ("1" if self.flagged else "0"),
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "sort": self.sort, "page": self.page,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", [], None)}
+
+
+def page_filters(
+    params: QueryParams, *, default_status: str = "", default_flagged: bool | None = None,
+    default_sort: str = "score",
+) -> PageFilters:
+    labels = tuple(v for v in params.getlist("label") if v in LABELS)
+    sources = tuple(v.strip()[:200] for v in params.getlist("source") if v.strip())[:20]
+    status = params.get("status", default_status)
+    status = status if status in STATUSES else ""
+    flagged_raw = params.get("flagged")
+    flagged = default_flagged if flagged_raw is None else {"1": True, "0": False}.get(flagged_raw)
+    sort = params.get("sort", default_sort)
+    try:
+        page = max(1, min(int(params.get("page", "1")), MAX_WINDOW // PAGE_SIZE))
+    except ValueError:
+        page = 1
+    return PageFilters(
+        q=params.get("q", "")[:200],
+        exact=params.get("exact") in ("1", "on", "true"),
+        labels=labels,
+        sources=sources,
+        status=status,
+        flagged=flagged,
+        date_from=_date(params.get("date_from")),
+        date_to=_date(params.get("date_to")),
+        sort=sort if sort in SORTS else default_sort,
+        page=page,
+    )
+
+
+def api_filters(
+    q: Annotated[
+        str, Query(max_length=200, description="Words; diacritics optional unless exact")
+    ] = "",
+    exact: Annotated[bool, Query(description="Match diacritics as written")] = False,
+    label: Annotated[list[Label] | None, Query(description="Model labels (any of)")] = None,
+    source: Annotated[list[str] | None, Query(description="Source ids (any of)")] = None,
+    flagged: Annotated[bool | None, Query()] = None,
+    status: Annotated[ReviewStatus | None, Query(description="Review status")] = None,
+    date_from: Annotated[date | None, Query(description="First day (Vietnam time)")] = None,
+    date_to: Annotated[date | None, Query(description="Last day, included")] = None,
+    sort: Annotated[Literal["score", "recency", "relevance"], Query()] = "score",
+) -> PageFilters:
+    """The API's filters (strict)."""
+    return PageFilters(
+        q=q, exact=exact, labels=tuple(label or ()),
+        sources=tuple(s[:200] for s in (source or [])[:20]),
+        status=status or "", flagged=flagged, date_from=date_from, date_to=date_to, sort=sort,
+    )
+
+
+__all__ = ["PageFilters", "SortOrder", "api_filters", "page_filters"]

@@ -1,0 +1,138 @@
+"""Interface strings in Vietnamese (the default) and English, chosen by a cookie."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from core.labels import LABEL_NAMES_VI, VERDICT_NAMES_VI
+
+LANGUAGES: Final[tuple[str, ...]] = ("vi", "en")
+DEFAULT_LANGUAGE: Final[str] = "vi"
+
+LABEL_NAMES_EN: Final[dict[str, str]] = {
+    "irrelevant": "Irrelevant",
+    "none": "Not misleading",
+    "opinion": "Opinion, criticism",
+    "climate_denial": "Climate denial",
+    "solution_myth": "Green-solution myth",
+    "nuclear_misinfo": "Nuclear misinformation",
+    "disaster_hoax": "Disaster hoax",
+    "health_pollution": "Pollution health myth",
+    "fabricated_policy": "Fabricated policy",
+    "green_scam": "Green scam",
+}
+VERDICT_NAMES_EN: Final[dict[str, str]] = {
+    "confirmed": "Confirmed misleading",
+    "not_misleading": "Not misleading",
+    "needs_expert": "Needs an expert",
+    "duplicate": "Duplicate",
+}
+
+# key: (Vietnamese, English)
+_STRINGS: Final[dict[str, tuple[str, str]]] = {
+    "app": ("Kiểm Chứng", "Kiểm Chứng"),
+    "queue": ("Hàng đợi", "Queue"),
+    "search": ("Tra cứu", "Search"),
+    "charts": ("Biểu đồ", "Charts"),
+    "audit": ("Nhật ký", "Audit log"),
+    "login": ("Đăng nhập", "Sign in"),
+    "logout": ("Đăng xuất", "Sign out"),
+    "username": ("Tên đăng nhập", "User name"),
+    "password": ("Mật khẩu", "Password"),
+    "bad_login": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
+    "label": ("Nhãn", "Label"),
+    "source": ("Nguồn", "Source"),
+    "status": ("Trạng thái", "Status"),
+    "date_from": ("Từ ngày", "From"),
+    "date_to": ("Đến ngày", "To"),
+    "sort": ("Sắp xếp", "Sort"),
+    "by_score": ("Điểm cao trước", "Highest score"),
+    "by_recency": ("Mới nhất", "Most recent"),
+    "by_relevance": ("Liên quan nhất", "Most relevant"),
+    "filter": ("Lọc", "Filter"),
+    "all": ("Tất cả", "All"),
+    "unreviewed": ("Chưa duyệt", "Not reviewed"),
+    "score": ("Điểm", "Score"),
+    "date": ("Ngày", "Date"),
+    "title": ("Tiêu đề", "Title"),
+    "no_items": ("Không có mục nào.", "No items."),
+    "items_found": ("mục", "items"),
+    "previous": ("Trang trước", "Previous"),
+    "next": ("Trang sau", "Next"),
+    "shortcuts": (
+        "Phím tắt: j/k lên xuống, Enter mở, x chọn, c xác nhận, n không sai lệch, "
+        "e cần chuyên gia, d trùng lặp",
+        "Keys: j/k move, Enter open, x select, c confirm, n not misleading, "
+        "e needs expert, d duplicate",
+    ),
+    "reasons": ("Lý do gắn cờ", "Why it was flagged"),
+    "claims": ("Câu nêu tuyên bố", "Claim sentences"),
+    "known_claims": ("Tuyên bố sai đã biết tương tự", "Similar known false claims"),
+    "copies": ("Các bản khác của cùng câu chuyện", "Other copies of the same story"),
+    "open_source": ("Mở bài gốc", "Open the source"),
+    "unsafe_link": ("Liên kết không an toàn, không mở", "Unsafe link, not opened"),
+    "model": ("Mô hình", "Model"),
+    "verdict": ("Kết luận", "Verdict"),
+    "record_verdict": ("Ghi kết luận", "Record verdict"),
+    "note": ("Ghi chú", "Note"),
+    "evidence": ("Đường dẫn bằng chứng (mỗi dòng một)", "Evidence links (one per line)"),
+    "duplicate_of": ("Trùng với mục (mã)", "Duplicate of item (id)"),
+    "current_verdict": ("Kết luận hiện tại", "Current verdict"),
+    "history": ("Lịch sử kết luận", "Verdict history"),
+    "reviewer": ("Người duyệt", "Reviewer"),
+    "when_utc": ("Thời điểm (UTC)", "When (UTC)"),
+    "before": ("Trước", "Before"),
+    "after": ("Sau", "After"),
+    "security_log": ("Nhật ký bảo mật", "Security log"),
+    "forbidden": ("Bạn không có quyền làm việc này.", "You are not allowed to do this."),
+    "not_found": ("Không tìm thấy.", "Not found."),
+    "bad_request": ("Yêu cầu không hợp lệ.", "Bad request."),
+    "saved": ("Đã ghi kết luận.", "Verdict recorded."),
+    "text_query": ("Từ khóa (không cần dấu)", "Words (diacritics optional)"),
+    "exact": ("Khớp đúng dấu", "Exact diacritics"),
+    "facets": ("Phân nhóm", "Facets"),
+    "province": ("Tỉnh, thành", "Province"),
+    "entity": ("Thực thể", "Entity"),
+    "export_csv": ("Xuất CSV", "Export CSV"),
+    "export_json": ("Xuất JSON", "Export JSON"),
+    "flagged_over_time": ("Mục bị gắn cờ theo ngày và nhãn", "Flagged items per day by label"),
+    "top_sources": ("Nguồn có nhiều mục bị gắn cờ nhất", "Sources with most flagged items"),
+    "flagged_only": ("Chỉ mục bị gắn cờ", "Flagged only"),
+    "language": ("English", "Tiếng Việt"),
+    "item": ("Mục", "Item"),
+    "role": ("Vai trò", "Role"),
+    "event": ("Sự kiện", "Event"),
+    "outcome": ("Kết quả", "Outcome"),
+}
+
+
+def pick_language(value: str | None) -> str:
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+class Translator:
+    """``t("queue")`` in the chosen language; label and verdict names too."""
+
+    def __init__(self, language: str) -> None:
+        self.language = pick_language(language)
+        self._index = LANGUAGES.index(self.language)
+
+    def __call__(self, key: str) -> str:
+        pair = _STRINGS.get(key)
+        return pair[self._index] if pair else key
+
+    def label(self, label: str | None) -> str:
+        if not label:
+            return ""
+        names = LABEL_NAMES_VI if self.language == "vi" else LABEL_NAMES_EN
+        return names.get(label, label)
+
+    def verdict(self, verdict: str | None) -> str:
+        if not verdict:
+            return self("unreviewed")
+        names = VERDICT_NAMES_VI if self.language == "vi" else VERDICT_NAMES_EN
+        return names.get(verdict, verdict)
+
+    @property
+    def other_language(self) -> str:
+        return "en" if self.language == "vi" else "vi"

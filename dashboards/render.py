@@ -1,0 +1,60 @@
+"""Crawled text made inert for the page: escaped, claim sentences marked, links checked.
+
+Nothing crawled reaches a template as markup except what passes through here: our own ``<mark>``
+around escaped text, and search highlights cleaned again by ``nh3`` (tags: ``mark`` only).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import nh3
+from markupsafe import Markup
+
+from core.text import nfc
+
+_SAFE_SCHEMES = frozenset({"http", "https"})
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) link, else ``None`` (``javascript:``, ``data:``...)."""
+    if not url:
+        return None
+    candidate = url.strip()
+    # Browsers drop control characters and spaces inside a scheme ("java\tscript:").
+    if any(ord(ch) < 0x21 for ch in candidate):
+        return None
+    parts = urlsplit(candidate)
+    if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.netloc:
+        return None
+    return candidate
+
+
+def mark_sentences(text: str, sentences: list[str]) -> Markup:
+    """``text`` escaped, with each claim sentence found in it inside ``<mark class="claim">``."""
+    body = nfc(text)
+    spans: list[tuple[int, int]] = []
+    for sentence in sentences:
+        needle = nfc(sentence).strip()
+        if not needle:
+            continue
+        for match in re.finditer(re.escape(needle), body):
+            spans.append(match.span())
+    spans.sort()
+    parts: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        parts.append(html.escape(body[cursor:start]))
+        parts.append('<mark class="claim">' + html.escape(body[start:end]) + "</mark>")
+        cursor = end
+    parts.append(html.escape(body[cursor:]))
+    return Markup("".join(parts))
+
+
+def clean_highlight(fragment: str) -> Markup:
+    """A store's highlight fragment (already escaped) cleaned once more: only ``<mark>`` stays."""
+    return Markup(nh3.clean(fragment, tags={"mark"}, attributes={}))

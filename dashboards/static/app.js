@@ -1,0 +1,78 @@
+/* Kiểm Chứng review UI: keyboard shortcuts and the CSRF header for fetch. No inline scripts. */
+"use strict";
+
+(function () {
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = csrfMeta ? csrfMeta.content : "";
+
+  // Every fetch from our pages carries the session's CSRF token.
+  window.kcFetch = function (url, options) {
+    const opts = Object.assign({ credentials: "same-origin" }, options || {});
+    opts.headers = Object.assign({ "X-CSRF-Token": csrf }, opts.headers || {});
+    return fetch(url, opts);
+  };
+
+  const VERDICT_KEYS = { c: "confirmed", n: "not_misleading", e: "needs_expert", d: "duplicate" };
+
+  function typing(event) {
+    const el = event.target;
+    return el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  }
+
+  function setupQueue() {
+    const table = document.getElementById("queue");
+    const form = document.getElementById("queue-form");
+    if (!table || !form) return;
+    const rows = Array.from(table.querySelectorAll("tr.row"));
+    let current = 0;
+    function select(index) {
+      if (!rows.length) return;
+      current = Math.max(0, Math.min(rows.length - 1, index));
+      rows.forEach((row, i) => row.classList.toggle("current", i === current));
+      rows[current].scrollIntoView({ block: "nearest" });
+    }
+    select(0);
+    rows.forEach((row, i) => row.addEventListener("click", (event) => {
+      if (event.target.tagName !== "A" && event.target.tagName !== "INPUT") select(i);
+    }));
+    document.addEventListener("keydown", (event) => {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      const key = event.key;
+      if (key === "j") select(current + 1);
+      else if (key === "k") select(current - 1);
+      else if (key === "Enter" || key === "o") window.location.href = rows[current].dataset.href;
+      else if (key === "x") {
+        const box = rows[current].querySelector("input.pick");
+        box.checked = !box.checked;
+        rows[current].classList.toggle("picked", box.checked);
+      } else if (VERDICT_KEYS[key]) {
+        const picked = rows.filter((row) => row.querySelector("input.pick").checked);
+        if (!picked.length) rows[current].querySelector("input.pick").checked = true;
+        document.getElementById("queue-verdict").value = VERDICT_KEYS[key];
+        form.submit();
+      } else return;
+      event.preventDefault();
+    });
+  }
+
+  function setupItem() {
+    const form = document.getElementById("verdict-form");
+    if (!form) return;
+    document.addEventListener("keydown", (event) => {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      const verdict = VERDICT_KEYS[event.key];
+      if (!verdict) return;
+      const radio = document.getElementById("verdict-" + verdict);
+      if (radio) {
+        radio.checked = true;
+        document.getElementById("verdict-note").focus();
+        event.preventDefault();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    setupQueue();
+    setupItem();
+  });
+})();
