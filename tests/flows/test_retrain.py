@@ -1,0 +1,82 @@
+"""Retraining: verdicts gathered from the store, a model trained, both measured, promotion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from core.records import ReviewVerdict
+from flows.retrain import not_worse
+from tests.factories import make_item
+
+BASE = {"flag_f1": 0.9, "macro_f1_misleading": 0.8, "opinion_flagged_share": 0.02,
+        "debunk_flagged_share": 0.0}
+
+
+def test_not_worse_needs_every_measure_to_hold() -> None:
+    assert not_worse(dict(BASE), dict(BASE))  # a tie is not worse
+    assert not_worse(dict(BASE, flag_f1=0.91), BASE)
+    assert not not_worse(dict(BASE, flag_f1=0.89), BASE)
+    assert not not_worse(dict(BASE, macro_f1_misleading=0.79), BASE)
+    assert not not_worse(dict(BASE, opinion_flagged_share=0.05), BASE)
+    assert not_worse(dict(BASE, debunk_flagged_share=None), BASE)
+
+
+def _seed_verdicts() -> int:
+    """Reviewed items in the store; returns how many verdicts can teach the model."""
+    from core.settings import load_settings
+    from index.factory import open_store
+
+    store = open_store(load_settings())
+    cases = [
+        ("Đập thủy điện sắp vỡ, sơ tán ngay trong đêm nay", "disaster_hoax", "confirmed",
+         "disaster_hoax"),
+        ("Uống nước lá chữa được bệnh do bụi mịn PM2.5", "health_pollution", "confirmed", None),
+        ("Đầu tư tín chỉ carbon lãi 30% mỗi tháng, cam kết hoàn vốn", "green_scam", "confirmed",
+         "green_scam"),
+        ("EVN khuyến nghị tiết kiệm điện trong mùa nắng nóng", "disaster_hoax", "not_misleading",
+         None),
+        ("Tôi cho rằng dự án điện rác chậm tiến độ là đáng lo", "opinion", "not_misleading",
+         "opinion"),
+        ("Tin về điện hạt nhân cần chuyên gia xem", "nuclear_misinfo", "needs_expert", None),
+    ]
+    usable = 0
+    for n, (text, label, verdict, verdict_label) in enumerate(cases):
+        item = make_item(f"https://example.vn/xet-duyet-{n}.html", title=text, text=text * 3,
+                         label=label)
+        store.upsert([item])
+        store.record_verdict(ReviewVerdict(item_id=item.id, verdict=verdict, label=verdict_label,
+                                           reviewer="reviewer-1", note="thử nghiệm"))
+        usable += verdict in ("confirmed", "not_misleading")
+    store.close()
+    return usable
+
+
+def test_retrain_gathers_verdicts_trains_compares_and_promotes_only_if_not_worse(
+    data_dir: Path,
+) -> None:
+    from flows.model_registry import active_model_dir
+    from flows.retrain import retrain
+    from core.settings import load_settings
+
+    usable = _seed_verdicts()
+    outcome = retrain()
+
+    assert outcome["verdicts"] == usable
+    current, candidate = outcome["current"], outcome["candidate"]
+    assert current["n"] == candidate["n"] > 100  # the same fixed test split for both
+    assert current["model_version"] != candidate["model_version"]
+    rule = (candidate["flag_f1"] >= current["flag_f1"]
+            and candidate["macro_f1_misleading"] >= current["macro_f1_misleading"]
+            and not_worse(candidate, current))
+    assert outcome["promoted"] is rule
+    active = active_model_dir(load_settings())
+    if rule:
+        assert active == Path(outcome["candidate_dir"])
+    else:
+        assert active is None  # the shipped model stays in use
+    report = next((data_dir / "retrain").glob("*/report.json"))
+    assert json.loads(report.read_text("utf-8"))["promoted"] is rule
+    verdict_lines = next((data_dir / "retrain").glob("*/verdicts.jsonl")).read_text("utf-8")
+    assert "sơ tán" in verdict_lines and '"label": "none"' in verdict_lines
+    assert "chuyên gia" not in verdict_lines  # "needs an expert" teaches no label
