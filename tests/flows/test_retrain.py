@@ -55,9 +55,9 @@ def _seed_verdicts() -> int:
 def test_retrain_gathers_verdicts_trains_compares_and_promotes_only_if_not_worse(
     data_dir: Path,
 ) -> None:
+    from core.settings import load_settings
     from flows.model_registry import active_model_dir
     from flows.retrain import retrain
-    from core.settings import load_settings
 
     usable = _seed_verdicts()
     outcome = retrain()
