@@ -72,3 +72,20 @@ def test_rerun_of_a_finished_key_redoes_nothing(site: GatedSite, data_dir: Path)
     summary = _summary(data_dir, "night-r")
     assert summary["sources"][0]["resumed"] is True
     assert store_ids() == site.expected_ids("rss.xml")
+
+
+def test_only_transient_crawl_errors_are_retried() -> None:
+    from prefect.states import Failed
+
+    from crawlers.runner import CrawlError
+    from crawlers.sources import SourcesError
+    from flows.nightly import CrawlProcessFailed, _is_transient
+
+    def failed_with(exc: Exception) -> object:
+        return Failed(data=exc)
+
+    assert _is_transient(None, None, failed_with(CrawlError("crawler process died")))
+    assert _is_transient(None, None, failed_with(CrawlProcessFailed("no report")))
+    assert _is_transient(None, None, failed_with(TimeoutError("slow machine")))
+    assert not _is_transient(None, None, failed_with(SourcesError("bad field 'kind'")))
+    assert not _is_transient(None, None, failed_with(ValueError("a bug")))

@@ -76,6 +76,7 @@ def _in_thread(**kwargs: Any) -> tuple[threading.Thread, dict[str, Any]]:
     return thread, result
 
 
+@pytest.mark.slow
 def test_elasticsearch_outage_mid_run_loses_and_duplicates_nothing(
     site: GatedSite, data_dir: Path, own_node: int
 ) -> None:
@@ -105,6 +106,7 @@ def test_elasticsearch_outage_mid_run_loses_and_duplicates_nothing(
     assert store_count() == len(expected)
 
 
+@pytest.mark.slow
 def test_worker_killed_mid_run_then_rerun_resumes(site: GatedSite, data_dir: Path) -> None:
     from prefect.settings import PREFECT_API_URL
 

@@ -135,3 +135,12 @@ def test_empty_period_still_renders(data_dir: Path, tmp_path: Path) -> None:
     assert main(["report", "--period", "2025-03", "--output", str(tmp_path), "--no-pdf"]) == 0
     html = (tmp_path / "kiemchung-2025-03.html").read_text("utf-8")
     assert "Tháng 3/2025" in html and "data:image/png;base64," in html
+
+
+def test_report_flow_publishes_the_files(data_dir: Path, tmp_path: Path) -> None:
+    from flows.reports import periodic_report
+
+    _seed(data_dir)
+    files = periodic_report(kind="half", period="2026-H1", output_dir=str(tmp_path / "r"))
+    assert files["period"] == "2026-H1"
+    assert Path(files["pdf"]).read_bytes().startswith(b"%PDF")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from core.records import ReviewVerdict
 from flows.retrain import not_worse
 from tests.factories import make_item
@@ -52,6 +54,7 @@ def _seed_verdicts() -> int:
     return usable
 
 
+@pytest.mark.slow
 def test_retrain_gathers_verdicts_trains_compares_and_promotes_only_if_not_worse(
     data_dir: Path,
 ) -> None:
