@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
@@ -110,6 +110,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if _wants_json(request) or request.method not in ("GET", "POST"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        if request.method != "GET":
+            # No page, so no session write: a refused cross-site POST arrives without the
+            # session cookie, and answering with a new session would sign the reviewer out.
+            text = {403: "403 Forbidden / Bạn không có quyền làm việc này."}.get(
+                exc.status_code, f"{exc.status_code} {exc.detail}"
+            )
+            return PlainTextResponse(text, status_code=exc.status_code)
         key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "bad_request")
         return render(request, "error.html", status_code=exc.status_code, message_key=key)
 

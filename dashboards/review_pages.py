@@ -54,6 +54,12 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/queue" if user.can(*REVIEW_ROLES) else "/search", status_code=303)
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """No icon (pages declare an empty one); answered so browsers log no error for it."""
+    return Response(status_code=204)
+
+
 @router.get("/login")
 async def login_form(request: Request) -> Response:
     return render(request, "login.html", error=False)
