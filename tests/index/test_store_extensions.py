@@ -154,3 +154,15 @@ def test_migrate_keeps_items_and_verdicts(store: ItemStore) -> None:
     assert got is not None and got.verdict is not None and got.verdict.verdict == "not_misleading"
     store.upsert([items[0]])
     assert store.migrate().copied == 3  # and again, from the migrated index
+
+
+def test_retention_policy_follows_the_setting(store: ItemStore) -> None:
+    from index.retention import enforce_retention
+
+    store.upsert(_items())
+    store.refresh()
+    now = datetime(2026, 10, 5, tzinfo=UTC)
+    assert enforce_retention(store, 0, now) == 0  # 0 keeps everything
+    assert enforce_retention(store, 2, now) == 2  # before 3 Oct, 00:00 UTC
+    store.refresh()
+    assert store.count() == 1

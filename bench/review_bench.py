@@ -1,0 +1,186 @@
+"""Latency of the review UI on a large Elasticsearch index: queue page, item page, filtered search.
+
+    python bench/review_bench.py [--n 100000] [--requests 200] [--es-url URL] [--keep]
+
+Indexes N synthetic items (labels, sources, provinces, dates over a year) under a fresh index
+prefix of the Elasticsearch node at ``--es-url`` (default ``KIEMCHUNG_TEST_ES_URL`` or
+``KIEMCHUNG_ES_URL``), serves the app with uvicorn on 127.0.0.1 and times real HTTP requests of a
+signed-in reviewer. Prints p50 and p95 of each page, next to the baseline measured in the same
+run: the same query sent straight to the store (no HTTP, no rendering), and their ratio.
+The prefix is deleted afterwards unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+import uvicorn  # noqa: E402
+
+from core.ids import doc_id_for_url  # noqa: E402
+from core.labels import LABELS, is_misleading  # noqa: E402
+from core.records import Classification, CrawledItem, Enrichment, IndexedItem  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from dashboards.app import create_app  # noqa: E402
+from dashboards.users import UserStore  # noqa: E402
+from index.factory import open_store  # noqa: E402
+from index.query import SearchQuery  # noqa: E402
+
+SOURCES = [f"nguon-{n:02d}" for n in range(40)]
+PROVINCES = ["Hà Nội", "Huế", "Quảng Nam", "Nghệ An", "Đà Nẵng", "Cần Thơ", "Lào Cai", "Sơn La"]
+_VOCABULARY = (
+    "thủy điện xả lũ vỡ đập ô nhiễm không khí bụi mịn điện gió điện mặt trời xe điện "
+    "rác thải nhựa tín chỉ carbon phóng xạ hạt nhân Ninh Thuận nước sạch sông Mekong "
+    "bão lũ sạt lở động đất nắng nóng biến đổi khí hậu"
+)
+WORDS = tuple(_VOCABULARY.split(" "))
+PASSWORD = "bench-password"
+
+
+def synthetic_items(n: int, seed: int = 7) -> Iterator[IndexedItem]:
+    rng = random.Random(seed)
+    start = datetime(2025, 11, 1, tzinfo=UTC)
+    for i in range(n):
+        label = rng.choice(LABELS)
+        score = round(rng.random(), 3)
+        url = f"https://bench.example/{i}"
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 160)))
+        yield IndexedItem(
+            item=CrawledItem(
+                id=doc_id_for_url(url), url=url, canonical_url=url,
+                source_id=rng.choice(SOURCES), title=" ".join(rng.sample(WORDS, 8)).capitalize(),
+                text=text, published=start + timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
+            ),
+            enrichment=Enrichment(provinces=rng.sample(PROVINCES, rng.randint(0, 2)),
+                                  claim_sentences=[text[:80]]),
+            classification=Classification(
+                label=label, flagged=is_misleading(label) and score >= 0.5, score=score,
+                relevant=label != "irrelevant", reasons=["bench"], model_version="bench-1",
+            ),
+        )
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return cuts[49] * 1000, cuts[94] * 1000
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    fn()  # warm-up
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="items to index (default 100000)")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
+    parser.add_argument("--es-url", default=os.environ.get("KIEMCHUNG_TEST_ES_URL")
+                        or os.environ.get("KIEMCHUNG_ES_URL"))
+    parser.add_argument("--keep", action="store_true", help="keep the bench index")
+    args = parser.parse_args()
+    if not args.es_url:
+        print("review_bench: give --es-url or set KIEMCHUNG_TEST_ES_URL", file=sys.stderr)
+        return 2
+    data_dir = Path(tempfile.mkdtemp(prefix="kiemchung-bench-"))
+    prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    settings = Settings(data_dir=data_dir, es_url=args.es_url, index_prefix=prefix,
+                        secret_key="bench")
+    store = open_store(settings)
+    try:
+        started = time.perf_counter()
+        batch: list[IndexedItem] = []
+        for item in synthetic_items(args.n):
+            batch.append(item)
+            if len(batch) == 2000:
+                assert store.upsert(batch).ok
+                batch.clear()
+        if batch:
+            assert store.upsert(batch).ok
+        store.refresh()
+        took = time.perf_counter() - started
+        print(f"indexed {store.count():,} items in {took:.1f} s ({args.n / took:,.0f} items/s)")
+        run_pages(store, settings, data_dir, args.requests)
+    finally:
+        if not args.keep:
+            names = list(store.client.indices.get(index=f"{prefix}-*"))  # type: ignore[attr-defined]
+            if names:
+                store.client.indices.delete(index=",".join(names))  # type: ignore[attr-defined]
+        store.close()
+    return 0
+
+
+def run_pages(store, settings: Settings, data_dir: Path, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    users = UserStore.in_data_dir(data_dir)
+    users.add("bench", "admin", PASSWORD)
+    app = create_app(settings, store=store, users=users)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    client = httpx.Client(base_url=base)
+    login = client.get("/login").text
+    token = login.split('name="csrf-token" content="')[1].split('"')[0]
+    client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+    item_ids = [h.stored.id for h in store.search(SearchQuery(flagged=True, size=50)).hits]
+    picks = iter(item_ids * (repeat // len(item_ids) + 2))
+    search_params = {"q": "thuy dien", "label": "disaster_hoax", "source": "nguon-03",
+                     "date_from": "2026-01-01", "date_to": "2026-06-30"}
+    search_query = SearchQuery(
+        text="thuy dien", labels=("disaster_hoax",), sources=("nguon-03",),
+        date_from=datetime(2026, 1, 1, tzinfo=UTC), date_to=datetime(2026, 6, 30, tzinfo=UTC),
+        size=25,
+    )
+    cases = {
+        "queue page": (
+            lambda: client.get("/queue").raise_for_status(),
+            lambda: store.search(SearchQuery(flagged=True, review_status="unreviewed",
+                                             sort="score", size=25)),
+        ),
+        "item page": (
+            lambda: client.get(f"/items/{next(picks)}").raise_for_status(),
+            lambda: store.get(item_ids[0]),
+        ),
+        "filtered search": (
+            lambda: client.get("/search", params=search_params).raise_for_status(),
+            lambda: store.search(search_query),
+        ),
+    }
+    print(f"{'page':<16} {'p50 ms':>8} {'p95 ms':>8}   {'store p50':>9} {'store p95':>9}   "
+          f"{'ratio p50':>9}")
+    for name, (page, baseline) in cases.items():
+        page_p50, page_p95 = percentiles(timed(page, repeat))
+        base_p50, base_p95 = percentiles(timed(baseline, repeat))
+        print(f"{name:<16} {page_p50:>8.1f} {page_p95:>8.1f}   {base_p50:>9.1f} {base_p95:>9.1f}"
+              f"   {page_p50 / base_p50:>9.2f}")
+    client.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+    users.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
