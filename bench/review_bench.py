@@ -8,6 +8,16 @@ prefix of the Elasticsearch node at ``--es-url`` (default ``KIEMCHUNG_TEST_ES_UR
 signed-in reviewer. Prints p50 and p95 of each page, next to the baseline measured in the same
 run: the same query sent straight to the store (no HTTP, no rendering), and their ratio.
 The prefix is deleted afterwards unless ``--keep``.
+
+Measured on the 2-core build machine (shared with other jobs; the dev node is the
+integration-test distribution, 1 GB heap), 100,000 items, 100 requests per page, in ms:
+
+    page             p50    p95    store alone p50/p95   ratio p50
+    queue page      15.3   24.5         4.3 / 9.6           3.58
+    item page        8.5   18.4         1.3 / 4.3           6.63
+    filtered search 22.5   31.2         6.9 / 11.2          3.26
+
+Indexing the 100,000 items through ``ElasticStore.upsert`` took 39 s (2,547 items/s).
 """
 
 from __future__ import annotations
