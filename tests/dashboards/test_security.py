@@ -104,3 +104,18 @@ def test_login_redirect_target_cannot_leave_the_site(reviewer: TestClient) -> No
     response = reviewer.post("/lang", data={"lang": "en", "back": "//evil.example/x"},
                              follow_redirects=False)
     assert response.headers["location"] == "/"
+
+
+def test_security_log_cannot_be_edited(users: UserStore) -> None:
+    import sqlite3
+
+    import pytest
+
+    users.log("lan", "login", "/login", "ok")
+    db = sqlite3.connect(users.path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE security_log SET outcome = 'changed'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM security_log")
+    db.close()
+    assert users.events()[0].outcome == "ok"
