@@ -4,7 +4,8 @@ The steps (after elasticsearch-dsl's alias-migration pattern, by scroll and bulk
 test node has no ``_reindex``):
 
 1. note the highest sequence number of the live index, after a refresh;
-2. create ``<prefix>-items-v<N>-<stamp>`` with the current schema and copy every document;
+2. put the index template of the current schema (``<prefix>-items-v*``), create
+   ``<prefix>-items-v<N>-<stamp>`` from it and copy every document;
 3. point the alias at the new index in one atomic ``_aliases`` call;
 4. catch up: documents written to the old index after step 1 (a reviewer's verdict, a nightly
    write) are merged into the new one with optimistic concurrency (``if_seq_no``), keeping the
@@ -24,7 +25,7 @@ from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
 
 from core.clock import now_utc, parse_iso
 from index.documents import PIPELINE_FIELDS
-from index.es_schema import IndexNames, load_schema
+from index.es_schema import IndexNames, ensure_template, load_schema
 from index.query import MigrationReport
 
 COPY_BATCH = 500
@@ -62,8 +63,9 @@ def migrate_items(
     client.indices.refresh(index=old)
     mark = _max_seq_no(client, old)
     new = names.items_migration_index(now_utc().strftime("%Y%m%d%H%M%S%f"))
-    schema = load_schema("items")
-    client.indices.create(index=new, settings=schema["settings"], mappings=schema["mappings"])
+    # The template, versioned with the code, is what gives the new index its schema.
+    ensure_template(client, names.items_template, names.items_pattern, load_schema("items"))
+    client.indices.create(index=new)
     copied, _ = helpers.bulk(
         client,
         (

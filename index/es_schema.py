@@ -59,6 +59,15 @@ class IndexNames:
     def deadletter_index(self) -> str:
         return f"{self.prefix}-deadletter-v{DEADLETTER_SCHEMA_VERSION}"
 
+    @property
+    def items_template(self) -> str:
+        return f"{self.prefix}-items"
+
+    @property
+    def items_pattern(self) -> str:
+        """Every versioned items index, the first and the ones migrations make."""
+        return f"{self.prefix}-items-v*"
+
     def items_migration_index(self, stamp: str) -> str:
         """A fresh index of the current items schema, for a migration started at ``stamp``."""
         return f"{self.items_index}-{stamp}"
@@ -86,3 +95,16 @@ def ensure_index(client: Elasticsearch, alias: str, index: str, schema: dict[str
             raise
         if not client.indices.exists_alias(name=alias):
             client.indices.put_alias(index=index, name=alias, is_write_index=True)
+
+
+def ensure_template(client: Elasticsearch, name: str, pattern: str, schema: dict[str, Any]) -> None:
+    """Put (or refresh) the composable index template that gives every index matching
+    ``pattern`` the schema: a versioned index made by hand or by a migration gets the same
+    settings and mappings as the one ``ensure_index`` made."""
+    client.indices.put_index_template(
+        name=name,
+        index_patterns=[pattern],
+        template={"settings": schema["settings"], "mappings": schema["mappings"]},
+        priority=200,
+        meta={"schema_version": schema["mappings"].get("_meta", {}).get("schema_version")},
+    )

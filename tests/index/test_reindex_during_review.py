@@ -3,6 +3,7 @@ record verdicts: every verdict survives, on the item and in the audit log."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,7 +31,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ItemStore]
         )
     opened = open_store(settings)
     yield opened
+    _drop_template(opened)
     opened.close()
+
+
+def _drop_template(store: ItemStore) -> None:
+    """Migrations put an index template; the shared node should not collect them."""
+    from elasticsearch import NotFoundError
+
+    from index.es_store import ElasticStore
+
+    if not isinstance(store, ElasticStore):
+        return
+    with contextlib.suppress(NotFoundError):
+        store.client.indices.delete_index_template(name=store.names.items_template)
 
 
 def _items() -> list:
@@ -126,4 +140,5 @@ def test_a_verdict_in_the_window_between_copy_and_switch_survives(
     assert earlier.verdict.verdict == "needs_expert"
     moved = store.get(items[2].id)
     assert moved is not None and moved.indexed.indexed_at.year == 2027
+    _drop_template(store)
     store.close()

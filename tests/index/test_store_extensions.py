@@ -3,6 +3,7 @@ on SQLite and on a real Elasticsearch node alike."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +30,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ItemStore]
         )
     opened = open_store(settings)
     yield opened
+    _drop_template(opened)
     opened.close()
+
+
+def _drop_template(store: ItemStore) -> None:
+    """Migrations put an index template; the shared node should not collect them."""
+    from elasticsearch import NotFoundError
+
+    from index.es_store import ElasticStore
+
+    if not isinstance(store, ElasticStore):
+        return
+    with contextlib.suppress(NotFoundError):
+        store.client.indices.delete_index_template(name=store.names.items_template)
 
 
 def _items() -> list:
@@ -166,3 +180,27 @@ def test_retention_policy_follows_the_setting(store: ItemStore) -> None:
     assert enforce_retention(store, 2, now) == 2  # before 3 Oct, 00:00 UTC
     store.refresh()
     assert store.count() == 1
+
+
+def test_a_migration_builds_the_new_index_from_the_versioned_template(
+    es_url: str, es_prefix: str, tmp_path: Path
+) -> None:
+    from index.es_schema import load_schema
+    from index.es_store import ElasticStore
+
+    store = open_store(Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix))
+    assert isinstance(store, ElasticStore)
+    try:
+        report = store.migrate()
+        client = store.client
+        mapping = client.indices.get_mapping(index=report.target)[report.target]["mappings"]
+        assert mapping["dynamic"] == "strict" and mapping["properties"]["label"] == {
+            "type": "keyword"}
+        assert set(mapping["properties"]) == set(load_schema("items")["mappings"]["properties"])
+        assert list(client.indices.get_alias(name=store.names.items_alias)) == [report.target]
+        by_hand = f"{es_prefix}-items-v99"
+        client.indices.create(index=by_hand)
+        assert client.indices.get_mapping(index=by_hand)[by_hand]["mappings"] == mapping
+    finally:
+        _drop_template(store)
+        store.close()
