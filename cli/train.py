@@ -48,10 +48,13 @@ def run(args: argparse.Namespace) -> int:
     store.save(result.artefacts, directory)
     write_metrics(result, directory)
     model_card.write(
-        directory / "model_card.md", result.artefacts.metadata, result.dev_metrics,
+        directory / "model_card.md", result.artefacts.metadata, result.cv_metrics,
         result.test_metrics,
     )
-    test = result.test_metrics
     print(f"version {result.artefacts.version} -> {directory}")
-    print(f"test: flag F1 {test['flag_f1']:.3f}, macro-F1 {test['macro_f1_misleading']:.3f}")
+    test = result.test_metrics
+    if test:
+        print(f"test: flag F1 {test['flag_f1']:.3f}, macro-F1 {test['macro_f1_misleading']:.3f}"
+              f", opinion flagged {test['opinion_flagged_share']}"
+              f", debunks flagged {test['debunk_flagged_share']}")
     return 0

@@ -29,6 +29,7 @@ class Artefacts:
     vectorizers: dict[str, TfidfVectorizer]
     relevance: LogisticRegression
     narrative: CalibratedClassifierCV
+    misleading: CalibratedClassifierCV
     metadata: dict[str, Any]
 
     @property
@@ -44,6 +45,7 @@ def save(artefacts: Artefacts, directory: Path = ARTEFACT_DIR) -> Path:
         "char": artefacts.vectorizers["char"],
         "relevance": artefacts.relevance,
         "narrative": artefacts.narrative,
+        "misleading": artefacts.misleading,
     }
     path = directory / MODEL_FILE
     sio.dump(bundle, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -68,5 +70,6 @@ def load(directory: Path = ARTEFACT_DIR) -> Artefacts:
         vectorizers={"word": bundle["word"], "char": bundle["char"]},
         relevance=bundle["relevance"],
         narrative=bundle["narrative"],
+        misleading=bundle["misleading"],
         metadata=metadata,
     )

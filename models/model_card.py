@@ -6,12 +6,25 @@ from pathlib import Path
 from typing import Any
 
 from models.metrics import format_report
-from models.thresholds import FLAG_THRESHOLD, RELEVANCE_THRESHOLD
+from models.thresholds import FLAG_THRESHOLD, MAX_FALSE_FLAG_SHARE, RELEVANCE_THRESHOLD
 
 
-def render(metadata: dict[str, Any], dev: dict[str, Any], test: dict[str, Any]) -> str:
+def _cv_table(rows: list[dict[str, Any]], chosen: float) -> str:
+    lines = [
+        "| odds | flag F1 | misleading macro-F1 | opinion flagged | debunks flagged | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        mark = "chosen" if row["odds"] == chosen else ""
+        lines.append(
+            f"| {row['odds']} | {row['flag_f1']} | {row['macro_f1_misleading']} | "
+            f"{row['opinion_flagged_share']} | {row['debunk_flagged_share']} | {mark} |"
+        )
+    return "\n".join(lines)
+
+
+def render(metadata: dict[str, Any], cv: list[dict[str, Any]], test: dict[str, Any]) -> str:
     """The card as Markdown."""
-    provisional = metadata.get("provisional")
     counts = "\n".join(f"| `{k}` | {v} |" for k, v in metadata["label_counts"].items())
     styles = ", ".join(f"{k}: {v}" for k, v in metadata["style_counts"].items())
     hard = ", ".join(f"{k}: {v}" for k, v in metadata["hard_case_counts"].items())
@@ -19,9 +32,13 @@ def render(metadata: dict[str, Any], dev: dict[str, Any], test: dict[str, Any]) 
         "> **PROVISIONAL.** Trained while the corpus was still being written (some labels have "
         "fewer than 120 examples, or the unit-test fixture filled gaps). Do not read these "
         "numbers as the product's.\n\n"
-        if provisional
+        if metadata.get("provisional")
         else ""
     )
+    test_part = (
+        format_report(test, "Test split").split("\n", 2)[2] if test else "No test split.\n"
+    )
+    weights = ", ".join(f"{k} x{v}" for k, v in metadata["hard_case_weights"].items())
     return f"""# Model card: {metadata['name']}
 
 {banner}Version `{metadata['version']}` (scikit-learn {metadata['sklearn_version']}).
@@ -30,25 +47,34 @@ def render(metadata: dict[str, Any], dev: dict[str, Any], test: dict[str, Any]) 
 
 Gives each Vietnamese news item or public post about environment and energy one label of
 `shared/docs/TAXONOMY.md`, a calibrated score, and the reasons (cue phrases, top n-gram
-features, similar fact-checked false claims). Two stages:
+features, similar fact-checked false claims). Three linear models over the same features:
 
 1. **Relevance gate**: logistic regression (C={metadata['relevance_C']}, balanced class
    weights); below P(on topic) = {RELEVANCE_THRESHOLD} an item is `irrelevant`.
-2. **Narrative classifier**: linear SVM (C={metadata['narrative_C']}, chosen on dev; balanced
-   class weights) with sigmoid calibration over nine labels (`none`, `opinion` and the seven
-   misleading narratives). An item is flagged when its label is misleading and the calibrated
-   probability is at least the flag threshold (default {FLAG_THRESHOLD}).
+2. **Misleading or not**: linear SVM (C={metadata['narrative_C']}) with sigmoid calibration,
+   on-topic items only; its odds are multiplied by {metadata['misleading_odds']} (chosen by
+   cross-validation, see below).
+3. **Narrative**: linear SVM (C={metadata['narrative_C']}) with sigmoid calibration over nine
+   labels, which shares P(misleading) among the seven narratives and the rest among `none` and
+   `opinion`.
 
-Features: word 1-2-grams over underthesea-segmented, normalised text; character 2-5-grams over
-diacritic-folded text (so unaccented posts share features with accented ones); cue counts
-(urgency, debunk, official, opinion, scam, denial, health, policy, nuclear, myth), topic-lexicon
-score, emoji, exclamation marks, capitals, length, entity counts.
+The score is the probability of the chosen label. An item is flagged when its label is
+misleading and the score is at least the flag threshold (default {FLAG_THRESHOLD},
+`KIEMCHUNG_FLAG_THRESHOLD`). Classes are weighted to balance; hard cases weigh more in
+training ({weights}).
+
+Features: word 1-2-grams over underthesea-segmented, normalised text, with words inside
+quotation marks kept apart (a debunk quotes the rumour it refutes); character 2-5-grams over
+diacritic-folded text outside quotations (so unaccented posts share features with accented
+ones); cue counts (urgency, debunk, official, opinion, scam, denial, health, policy, nuclear,
+myth), topic-lexicon score, emoji, exclamation marks, capitals, quotations, length, entities.
 
 ## Data
 
 Labelled corpus in `models/data/corpus/` (one file per label, provenance on every line),
-split 70/15/15 by a hash of each example's id. C was chosen on dev; the final model is fitted
-on train + dev; the test split was used once, after fitting, for the numbers below.
+split 70/15/15 by a hash of each example's id. Tuning used 5-fold cross-validation over train +
+dev only; the final model is fitted on train + dev; the test split was used once, after
+fitting, for the numbers below.
 
 | label | examples |
 |---|---|
@@ -56,19 +82,26 @@ on train + dev; the test split was used once, after fitting, for the numbers bel
 
 Styles: {styles}. Hard cases: {hard}.
 
+## Tuning (cross-validation on train + dev)
+
+The largest odds whose opinion and debunk flag rates stay at or under
+{MAX_FALSE_FLAG_SHARE} is chosen.
+
+{_cv_table(cv, metadata['misleading_odds'])}
+
 ## Metrics on the test split (never used for tuning)
 
-{format_report(test, "Test split").split(chr(10), 2)[2]}
-Dev (used to choose C): flag F1 {dev.get('flag_f1', 0):.3f}, misleading macro-F1
-{dev.get('macro_f1_misleading', 0):.3f}.
-
+{test_part}
 ## Limits
 
 - The corpus is mostly written for the project, modelled on real Vietnamese rumours, debunks
   and reports; real-world text is messier, and scores on it will be lower than on the test split.
-- A debunk that quotes a rumour at length without refuting words, or sarcasm, can be flagged.
+- Debunks and criticism are the weak spot: a debunk that restates a rumour without quoting it
+  or without refuting words, sarcasm, or criticism phrased as a factual accusation can be
+  flagged. Hard-case counts in the corpus are small (tens per kind), so these rates are noisy.
 - New narratives unlike anything in the corpus get low scores; unknown is not false.
-- The known-claim list is small and dated; a match is a hint for the reviewer, not proof.
+- The known-claim list is small and dated; a match is a hint for the reviewer, not proof, and a
+  debunk matches the claim it refutes as well as a repetition does.
 
 ## Intended use
 
@@ -84,6 +117,8 @@ this model version.
 """
 
 
-def write(path: Path, metadata: dict[str, Any], dev: dict[str, Any], test: dict[str, Any]) -> Path:
-    path.write_text(render(metadata, dev, test), encoding="utf-8")
+def write(
+    path: Path, metadata: dict[str, Any], cv: list[dict[str, Any]], test: dict[str, Any]
+) -> Path:
+    path.write_text(render(metadata, cv, test), encoding="utf-8")
     return path

@@ -1,19 +1,20 @@
-"""Training the relevance gate and the narrative classifier, tuned on dev, never on test."""
+"""Training the relevance gate and the narrative classifier, tuned on train + dev, never on test."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 import models
@@ -25,12 +26,17 @@ from models.metrics import compute_metrics
 from models.predict import Scores, decide
 from models.thresholds import (
     FLAG_THRESHOLD,
-    NARRATIVE_C_GRID,
+    HARD_CASE_WEIGHTS,
+    MAX_FALSE_FLAG_SHARE,
+    MISLEADING_ODDS_GRID,
+    NARRATIVE_C,
     RELEVANCE_C,
     RELEVANCE_THRESHOLD,
 )
 
 MODEL_NAME = "kiemchung-narrative"
+#: Folds of the cross-validation that picks the misleading odds on train + dev.
+CV_FOLDS = 5
 
 
 @dataclass
@@ -40,141 +46,173 @@ class Fitted:
     vectorizers: dict[str, TfidfVectorizer]
     relevance: LogisticRegression
     narrative: CalibratedClassifierCV
+    misleading: CalibratedClassifierCV
 
 
-def _calibration_folds(labels: Sequence[str]) -> int:
+def _calibration_folds(labels: Sequence[object]) -> int:
     # Sigmoid calibration needs every class in every fold; five folds when the data allows.
     smallest = min(Counter(labels).values())
     return max(2, min(5, smallest))
 
 
-def fit(examples: Sequence[Example], views: Sequence[TextView], c: float) -> Fitted:
-    """Fit vectorizers, gate and narrative model on ``examples`` (views in the same order)."""
+def _calibrated_svm(labels: Sequence[object]) -> CalibratedClassifierCV:
+    return CalibratedClassifierCV(
+        LinearSVC(C=NARRATIVE_C, class_weight="balanced", random_state=0, max_iter=5000),
+        method="sigmoid",
+        cv=_calibration_folds(labels),
+        ensemble=False,
+    )
+
+
+def fit(examples: Sequence[Example], views: Sequence[TextView]) -> Fitted:
+    """Fit vectorizers, gate, narrative model and misleading-or-not model on ``examples``."""
     vectorizers = fit_vectorizers(views)
     features = transform(vectorizers, views)
     on_topic = np.asarray([e.label != "irrelevant" for e in examples], dtype=int)
     relevance = LogisticRegression(C=RELEVANCE_C, class_weight="balanced", max_iter=3000)
     relevance.fit(features, on_topic)
     rows = np.flatnonzero(on_topic)
-    labels = [examples[int(i)].label for i in rows]
-    narrative = CalibratedClassifierCV(
-        LinearSVC(C=c, class_weight="balanced", random_state=0, max_iter=5000),
-        method="sigmoid",
-        cv=_calibration_folds(labels),
-        ensemble=False,
+    relevant = [examples[int(i)] for i in rows]
+    weights = np.asarray([HARD_CASE_WEIGHTS.get(e.hard_case or "", 1.0) for e in relevant])
+    labels = [e.label for e in relevant]
+    narrative = _calibrated_svm(labels)
+    narrative.fit(features[rows], labels, sample_weight=weights)
+    flags = [int(is_misleading(label)) for label in labels]
+    misleading = _calibrated_svm(flags)
+    misleading.fit(features[rows], flags, sample_weight=weights)
+    for linear in (relevance, *(c.calibrated_classifiers_[0].estimator
+                                for c in (narrative, misleading))):
+        # Single precision halves the artefact; the features are float32 already.
+        linear.coef_ = linear.coef_.astype(np.float32)
+    return Fitted(vectorizers, relevance, narrative, misleading)
+
+
+def scores_of(fitted: Fitted, views: Sequence[TextView]) -> Scores:
+    features = transform(fitted.vectorizers, views)
+    return Scores(
+        relevance=fitted.relevance.predict_proba(features)[:, 1],
+        narrative=fitted.narrative.predict_proba(features),
+        labels=tuple(str(c) for c in fitted.narrative.classes_),
+        misleading=fitted.misleading.predict_proba(features)[:, 1],
+        features=features,
     )
-    narrative.fit(features[rows], labels)
-    return Fitted(vectorizers, relevance, narrative)
 
 
-def predict_fitted(
-    fitted: Fitted, views: Sequence[TextView], flag_threshold: float = FLAG_THRESHOLD
+def decisions(
+    scores: Scores, odds: float, flag_threshold: float = FLAG_THRESHOLD
 ) -> tuple[list[str], list[bool]]:
-    """Labels and flags of ``views`` under ``fitted`` models (no known claims, no reasons)."""
-    if not views:
-        return [], []
-    features: sp.csr_matrix = transform(fitted.vectorizers, views)
-    relevance = fitted.relevance.predict_proba(features)[:, 1]
-    narrative = fitted.narrative.predict_proba(features)
-    scores = Scores(relevance, narrative, tuple(str(c) for c in fitted.narrative.classes_))
+    """Labels and flags for every row of ``scores``."""
     labels: list[str] = []
     flags: list[bool] = []
-    for row in range(len(views)):
-        label, score, _ = decide(scores, row, RELEVANCE_THRESHOLD)
+    for row in range(len(scores.relevance)):
+        label, score, _ = decide(scores, row, RELEVANCE_THRESHOLD, odds)
         labels.append(label)
         flags.append(is_misleading(label) and score >= flag_threshold)
     return labels, flags
 
 
-def evaluate_fitted(
-    fitted: Fitted, examples: Sequence[Example], views: Sequence[TextView]
-) -> dict[str, Any]:
-    labels, flags = predict_fitted(fitted, views)
+def _metrics(examples: Sequence[Example], labels: list[str], flags: list[bool]) -> dict[str, Any]:
     return compute_metrics(
         [e.label for e in examples], labels, flags, [e.hard_case for e in examples]
     )
 
 
-def _dev_objective(metrics: dict[str, Any]) -> float:
-    # Flag F1 and narrative macro-F1 weigh equally; flagging opinion or debunks costs extra,
-    # because those false positives are what reviewers lose trust over.
-    penalty = (metrics["opinion_flagged_share"] or 0.0) + (metrics["debunk_flagged_share"] or 0.0)
-    return float(metrics["flag_f1"] + metrics["macro_f1_misleading"] - penalty)
+def choose_odds(
+    examples: Sequence[Example], views: Sequence[TextView], log: Callable[[str], object]
+) -> tuple[float, list[dict[str, Any]]]:
+    """Pick the misleading odds by cross-validation (deterministic folds) on these examples."""
+    gold = np.asarray([e.label for e in examples])
+    smallest = min(Counter(gold.tolist()).values())
+    folds = StratifiedKFold(n_splits=max(2, min(CV_FOLDS, smallest)), shuffle=True, random_state=0)
+    fold_scores: list[tuple[np.ndarray, Scores]] = []
+    for train_rows, held_rows in folds.split(np.zeros(len(gold)), gold):
+        fitted = fit([examples[i] for i in train_rows], [views[i] for i in train_rows])
+        fold_scores.append((held_rows, scores_of(fitted, [views[i] for i in held_rows])))
+    table: list[dict[str, Any]] = []
+    chosen: float | None = None
+    fallback: tuple[float, float] = (2.0, MISLEADING_ODDS_GRID[-1])  # (worse rate, odds)
+    for odds in MISLEADING_ODDS_GRID:
+        labels: list[str] = [""] * len(examples)
+        flags: list[bool] = [False] * len(examples)
+        for held_rows, scores in fold_scores:
+            fold_labels, fold_flags = decisions(scores, odds)
+            for i, label, flag in zip(held_rows, fold_labels, fold_flags, strict=True):
+                labels[i], flags[i] = label, flag
+        metrics = _metrics(examples, labels, flags)
+        row = {
+            "odds": odds,
+            **{k: metrics[k] for k in ("flag_f1", "macro_f1_misleading",
+                                       "opinion_flagged_share", "debunk_flagged_share")},
+        }
+        table.append(row)
+        log(f"cv odds={odds}: " + ", ".join(f"{k} {v}" for k, v in row.items() if k != "odds"))
+        worst = max(metrics["opinion_flagged_share"] or 0.0, metrics["debunk_flagged_share"] or 0.0)
+        if chosen is None and worst <= MAX_FALSE_FLAG_SHARE:
+            chosen = odds
+        if worst < fallback[0]:
+            fallback = (worst, odds)
+    return (chosen if chosen is not None else fallback[1]), table
 
 
 @dataclass
 class TrainingResult:
     artefacts: Artefacts
-    dev_metrics: dict[str, Any]
+    cv_metrics: list[dict[str, Any]]
     test_metrics: dict[str, Any]
-    tuning: list[dict[str, float]]
 
 
-def train(examples: Sequence[Example], *, log: Any = print) -> TrainingResult:
-    """Tune C on dev, refit on train+dev, measure once on test, return the artefacts."""
+def train(examples: Sequence[Example], *, log: Callable[[str], object] = print) -> TrainingResult:
+    """Choose the odds by CV on train + dev, fit on train + dev, measure once on test."""
     views = analyse_texts([item_text(e.text, e.title) for e in examples])
-    split = [e.split for e in examples]
-    pick = {s: [i for i, name in enumerate(split) if name == s] for s in ("train", "dev", "test")}
-    log(f"examples: train {len(pick['train'])}, dev {len(pick['dev'])}, test {len(pick['test'])}")
+    fit_rows = [i for i, e in enumerate(examples) if e.split != "test"]
+    test_rows = [i for i, e in enumerate(examples) if e.split == "test"]
+    log(f"examples: train+dev {len(fit_rows)}, test {len(test_rows)}")
+    fit_ex, fit_views = [examples[i] for i in fit_rows], [views[i] for i in fit_rows]
+    test_ex, test_views = [examples[i] for i in test_rows], [views[i] for i in test_rows]
 
-    def subset(name: str) -> tuple[list[Example], list[TextView]]:
-        return [examples[i] for i in pick[name]], [views[i] for i in pick[name]]
+    odds, table = choose_odds(fit_ex, fit_views, log)
+    log(f"chosen misleading odds: {odds}")
+    final = fit(fit_ex, fit_views)
+    test_metrics: dict[str, Any] = {}
+    if test_ex:
+        labels, flags = decisions(scores_of(final, test_views), odds)
+        test_metrics = _metrics(test_ex, labels, flags)
 
-    train_ex, train_views = subset("train")
-    dev_ex, dev_views = subset("dev")
-    test_ex, test_views = subset("test")
-
-    tuning: list[dict[str, float]] = []
-    best_c, best_value, best_dev = NARRATIVE_C_GRID[0], -1.0, {}
-    for c in NARRATIVE_C_GRID:
-        fitted = fit(train_ex, train_views, c)
-        dev_metrics = evaluate_fitted(fitted, dev_ex, dev_views)
-        value = _dev_objective(dev_metrics)
-        tuning.append({"C": c, "dev_objective": round(value, 4),
-                       "dev_flag_f1": dev_metrics["flag_f1"],
-                       "dev_macro_f1": dev_metrics["macro_f1_misleading"]})
-        log(f"C={c}: dev flag F1 {dev_metrics['flag_f1']:.3f}, "
-            f"macro-F1 {dev_metrics['macro_f1_misleading']:.3f}")
-        if value > best_value:
-            best_c, best_value, best_dev = c, value, dev_metrics
-
-    final_ex, final_views = train_ex + dev_ex, train_views + dev_views
-    final = fit(final_ex, final_views, best_c)
-    test_metrics = evaluate_fitted(final, test_ex, test_views)
-
-    digest = corpus_digest(final_ex)
+    digest = corpus_digest(fit_ex)
+    counts = Counter(e.label for e in examples)
     metadata: dict[str, Any] = {
         "name": MODEL_NAME,
         "version": f"{MODEL_NAME}-{models.__version__}+{digest}",
         "sklearn_version": sklearn.__version__,
-        "narrative_C": best_c,
+        "narrative_C": NARRATIVE_C,
         "relevance_C": RELEVANCE_C,
         "relevance_threshold": RELEVANCE_THRESHOLD,
+        "misleading_odds": odds,
+        "hard_case_weights": HARD_CASE_WEIGHTS,
         "flag_threshold_default": FLAG_THRESHOLD,
-        "train_examples": len(final_ex),
+        "train_examples": len(fit_ex),
         "test_examples": len(test_ex),
-        "label_counts": dict(sorted(Counter(e.label for e in examples).items())),
+        "label_counts": dict(sorted(counts.items())),
         "style_counts": dict(sorted(Counter(e.style or "?" for e in examples).items())),
         "hard_case_counts": dict(
             sorted(Counter(e.hard_case or "none" for e in examples).items())
         ),
-        "provisional": any(e.id.startswith("fx-") for e in examples)
-        or min(Counter(e.label for e in examples).values()) < 120,
+        "provisional": any(e.id.startswith("fx-") for e in examples) or min(counts.values()) < 120
+        or len(counts) < 10,
         "data_digest": digest,
     }
-    artefacts = Artefacts(final.vectorizers, final.relevance, final.narrative, metadata)
-    return TrainingResult(artefacts, best_dev, test_metrics, tuning)
+    artefacts = Artefacts(
+        final.vectorizers, final.relevance, final.narrative, final.misleading, metadata
+    )
+    return TrainingResult(artefacts, table, test_metrics)
 
 
 def write_metrics(result: TrainingResult, directory: Path) -> Path:
-    """``metrics.json`` beside the artefacts: dev numbers used for tuning, test numbers not."""
-    import json
-
+    """``metrics.json`` beside the artefacts: CV numbers used for tuning, test numbers not."""
     path = directory / "metrics.json"
     payload = {
         "version": result.artefacts.version,
-        "tuning": result.tuning,
-        "dev": result.dev_metrics,
+        "cross_validation_train_dev": result.cv_metrics,
         "test": result.test_metrics,
     }
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -19,8 +19,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.labels import check_label, is_misleading
-from core.text import fold_diacritics
-from nlp.normalize import normalize_text
+from nlp.normalize import fold, normalize_text
 from nlp.segment import joined, segment_words
 
 #: Combined similarity at which a known claim is suggested to the reviewer. Paraphrases of the
@@ -97,7 +96,7 @@ class KnownClaimMatcher:
             analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True
         )
         if texts:
-            self._char_matrix = self._chars.fit_transform([fold_diacritics(t) for t in texts])
+            self._char_matrix = self._chars.fit_transform([fold(t) for t in texts])
             self._word_matrix = self._words.fit_transform(
                 [joined(segment_words(t)) for t in texts]
             )
@@ -124,7 +123,7 @@ class KnownClaimMatcher:
         sentences = [s for item in items for s in item]
         if not sentences:
             return [[] for _ in items]
-        chars = self._chars.transform([fold_diacritics(s) for s, _ in sentences])
+        chars = self._chars.transform([fold(s) for s, _ in sentences])
         words = self._words.transform([w for _, w in sentences])
         similarity = 0.5 * (chars @ self._char_matrix.T).toarray()
         similarity += 0.5 * (words @ self._word_matrix.T).toarray()

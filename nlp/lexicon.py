@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from core.text import fold_diacritics
+from nlp.normalize import fold
 
 #: Words and phrases that put a text inside the project's domain: environment, energy, climate,
 #: natural disasters, pollution, natural resources.
@@ -49,7 +49,17 @@ CUE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
         "xử lý nghiêm", "xử phạt người đăng", "mời làm việc", "cảnh giác", "thủ đoạn",
         "chiêu lừa", "mạo danh", "khuyến cáo người dân không", "hoang mang",
         "không có cơ sở khoa học", "chưa có bằng chứng", "các nhà khoa học", "nghiên cứu cho thấy",
-        "lan truyền", "thông tin lan truyền",
+        "lan truyền", "thông tin lan truyền", "sai hết", "không phải", "đừng hoảng",
+        "đừng tin", "đừng share", "đừng chia sẻ", "hoàn toàn sai", "là sai", "hiểu sai",
+        "hiểu nhầm", "nhầm lẫn", "tin nhắn", "bài đăng", "bài viết", "trên mạng",
+        "mạng xã hội", "tài khoản", "fanpage", "trang mạng", "thực tế", "thật ra", "sự thật là",
+        "ảnh cũ", "clip cũ", "tìm ngược ảnh", "triệu tập", "làm việc với", "chủ tài khoản",
+        "nguồn chính thống", "thông tin chính thống", "bình tĩnh", "không phát hiện",
+        "chưa có quyết định", "chưa có văn bản", "không có bất kỳ", "không có quy định",
+        "chuyên gia", "giải thích", "đã cũ", "xem lại số liệu", "không đúng", "chưa đúng",
+        "khẳng định không", "phủ nhận", "bác tin", "mình tra", "tra cứu", "là giả",
+        "giả nha", "sai nha", "không có vụ", "rốt cuộc", "không chứng minh", "chứ không phải",
+        "không có chuyện đó", "đã được kiểm chứng", "không có căn cứ khoa học",
     ),
     "official": (
         "thông báo", "công văn", "theo kế hoạch", "dự báo", "trung tâm dự báo",
@@ -63,6 +73,8 @@ CUE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
         "tại sao", "ý kiến", "phản đối", "chất vấn", "thất vọng", "mong", "hy vọng",
         "nên", "đáng lo", "quá đáng", "chịu trách nhiệm", "lãng phí", "yếu kém",
         "người dân khổ", "ai chịu", "đến bao giờ", "tôi cho rằng", "mình nghĩ",
+        "ủng hộ", "bực", "bực mình", "mệt", "chán", "buồn", "sợ", "lo", "mình mong",
+        "đề xuất", "góp ý", "kêu gọi", "hãy cùng", "cùng nhau", "tham gia", "tình nguyện",
     ),
     "scam": (
         "lãi", "lợi nhuận", "cam kết", "góp vốn", "hoa hồng", "nhận ngay", "bảo lãnh",
@@ -116,43 +128,66 @@ def is_unaccented(text: str) -> bool:
 UNACCENTED_EXTRA_BYTES_SHARE: Final[float] = 0.03
 
 
-@dataclass(frozen=True)
-class PhraseSet:
-    """Phrases compiled twice: as written (lower-cased), and folded for unaccented texts.
-
-    Folding only unaccented texts matters: folded, "lãi" would meet "lại", "phạt" "phát" and
-    "chữa" "chưa", which are among the commonest words of the language.
-    """
-
-    accented: re.Pattern[str]
-    folded: re.Pattern[str]
-    display: dict[str, str]
-
-    @classmethod
-    def build(cls, phrases: tuple[str, ...]) -> PhraseSet:
-        display: dict[str, str] = {}
-        for phrase in phrases:
-            display.setdefault(phrase.lower(), phrase)
-            display.setdefault(fold_diacritics(phrase), phrase)
-        lowered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-        folded = sorted({fold_diacritics(p) for p in phrases}, key=len, reverse=True)
-        return cls(_alternation(lowered), _alternation(folded), display)
-
-    def find(self, text: str) -> list[str]:
-        """The phrases found in ``text``, as written here."""
-        if is_unaccented(text):
-            pattern, haystack = self.folded, fold_diacritics(text)
-        else:
-            pattern, haystack = self.accented, text.lower()
-        return [self.display[m.group(0)] for m in pattern.finditer(haystack)]
-
-
 def _alternation(keys: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
 
 
-TOPIC: Final[PhraseSet] = PhraseSet.build(TOPIC_TERMS)
-CUES: Final[dict[str, PhraseSet]] = {name: PhraseSet.build(p) for name, p in CUE_GROUPS.items()}
+@dataclass(frozen=True)
+class LexiconHit:
+    """One phrase found in a text: its group ("topic" or a cue group), as written, and where."""
+
+    group: str
+    phrase: str
+    start: int
+    end: int
+
+
+class Lexicon:
+    """The topic terms and every cue group in one regex, so a text is scanned once.
+
+    A longer phrase also counts for the groups of the phrases inside it: "điện hạt nhân" is a
+    topic term and carries the nuclear cue "hạt nhân".
+    """
+
+    def __init__(self, groups: dict[str, tuple[str, ...]]) -> None:
+        keyed: dict[str, dict[str, str]] = {}  # key -> group -> phrase as written
+        for variant in (str.lower, fold):
+            for group, phrases in groups.items():
+                for phrase in phrases:
+                    keyed.setdefault(variant(phrase), {}).setdefault(group, phrase)
+        for key, owners in keyed.items():
+            padded = f" {key} "
+            for group, phrases in groups.items():
+                if group in owners:
+                    continue
+                inside = [p for p in phrases if f" {p.lower()} " in padded
+                          or f" {fold(p)} " in padded]
+                if inside:
+                    owners[group] = max(inside, key=len)
+        self._owners = keyed
+        accented = sorted({p.lower() for ps in groups.values() for p in ps}, key=len, reverse=True)
+        folded = sorted({fold(p) for ps in groups.values() for p in ps}, key=len, reverse=True)
+        self._accented = _alternation(accented)
+        self._folded = _alternation(folded)
+
+    def scan(self, text: str, unaccented: bool | None = None) -> list[LexiconHit]:
+        """Every phrase in ``text``; folded matching only when the text is unaccented."""
+        if unaccented is None:
+            unaccented = is_unaccented(text)
+        pattern, haystack = (
+            (self._folded, fold(text)) if unaccented else (self._accented, text.lower())
+        )
+        if len(haystack) != len(text):  # offsets would not map back; match as written
+            pattern, haystack = self._accented, text
+        hits: list[LexiconHit] = []
+        for match in pattern.finditer(haystack):
+            for group, phrase in self._owners.get(match.group(0), {}).items():
+                hits.append(LexiconHit(group, phrase, match.start(), match.end()))
+        return hits
+
+
+TOPIC_GROUP: Final[str] = "topic"
+LEXICON: Final[Lexicon] = Lexicon({TOPIC_GROUP: TOPIC_TERMS, **CUE_GROUPS})
 CUE_NAMES: Final[tuple[str, ...]] = tuple(CUE_GROUPS)
 
 
@@ -162,7 +197,7 @@ def topic_terms(text: str) -> list[str]:
     >>> topic_terms("Dap thuy dien Song Tranh 2 van an toan, khong xa lu")
     ['đập', 'thủy điện', 'sông', 'xả lũ']
     """
-    return TOPIC.find(text)
+    return [hit.phrase for hit in LEXICON.scan(text) if hit.group == TOPIC_GROUP]
 
 
 def cue_phrases(text: str) -> dict[str, list[str]]:
@@ -171,5 +206,8 @@ def cue_phrases(text: str) -> dict[str, list[str]]:
     >>> cue_phrases("Công an khẳng định tin vỡ đập là bịa đặt, không phạt ai")
     {'debunk': ['bịa đặt'], 'policy': ['phạt']}
     """
-    found = {name: CUES[name].find(text) for name in CUE_NAMES}
-    return {name: hits for name, hits in found.items() if hits}
+    found: dict[str, list[str]] = {}
+    for hit in LEXICON.scan(text):
+        if hit.group != TOPIC_GROUP:
+            found.setdefault(hit.group, []).append(hit.phrase)
+    return {name: found[name] for name in CUE_NAMES if name in found}

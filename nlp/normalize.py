@@ -7,6 +7,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
+from core.text import fold_diacritics
+
 # Tone marks as combining characters; everything else that combines (circumflex, breve, horn)
 # belongs to the vowel itself and never moves.
 _TONES: Final[frozenset[str]] = frozenset({"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"})
@@ -43,7 +45,8 @@ EMOJI_RE: Final = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff"
     "\U0000fe0f\U0000fe0e\U0001f3fb-\U0001f3ff\u2b50\u2b55\u2b06\u2b07\u203c\u2049\u20e3]+"
 )
-_WORD_RE: Final = re.compile(r"[^\W\d_]+")
+# Only words with a non-ASCII letter can carry a misplaced tone mark.
+_WORD_RE: Final = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
 # Emphasis ("khẩnnnn", "gấpppp"): no Vietnamese word repeats a letter three times, but a Roman
 # numeral may ("III"), so capitals need four.
 _ELONGATED_RE: Final = re.compile(r"([^\W\d_A-ZÀ-ỸĐ])\1{2,}|([A-ZÀ-ỸĐ])\2{3,}")
@@ -167,6 +170,28 @@ def normalize_unicode(text: str) -> str:
     True
     """
     return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).translate(_LOOKALIKES))
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        char = chr(code)
+        folded = fold_diacritics(char)
+        if folded != char:
+            table[code] = folded
+    return table
+
+
+_FOLD: Final[dict[int, str]] = _fold_table()
+
+
+def fold(text: str) -> str:
+    """``core.text.fold_diacritics`` for NFC text, by table: same result, many times faster.
+
+    >>> fold("Thủy điện HÒA BÌNH")
+    'thuy dien hoa binh'
+    """
+    return text.lower().translate(_FOLD)
 
 
 def count_emoji(text: str) -> int:

@@ -19,19 +19,21 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config, load_model_from_config
 from spacy.vocab import Vocab
 
-from core.text import fold_diacritics
 from nlp.gazetteer import GazetteerEntry, entries
-from nlp.lexicon import CUE_NAMES, CUES, TOPIC, is_unaccented
-from nlp.normalize import count_emoji, normalize_text
+from nlp.lexicon import CUE_NAMES, LEXICON, TOPIC_GROUP, is_unaccented
+from nlp.normalize import count_emoji, fold, normalize_text
 from nlp.segment import segment_words, split_sentences
 
 CONFIG_PATH: Final[Path] = Path(__file__).with_name("config.cfg")
 
 for _name, _default in (
     ("raw_text", ""),
+    ("words", None),
+    ("sentence_bounds", None),
     ("emoji", 0),
     ("unaccented", False),
     ("topic_terms", None),
+    ("topic_starts", None),
     ("topic_score", 0.0),
     ("cues", None),
     ("claim_sentences", None),
@@ -49,26 +51,14 @@ class UnderthesseaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         normal = normalize_text(text)
-        words: list[str] = []
-        spaces: list[bool] = []
-        starts: list[bool | int | None] = []
-        position = 0
-        # underthesea's CRF works sentence by sentence; segmenting each sentence also gives the
-        # sentence boundaries for free, and keeps "!!!" of one sentence off the next one's word.
-        for sentence in split_sentences(normal):
-            first = True
-            for word in segment_words(sentence):
-                start = normal.find(word, position)
-                if start >= 0:
-                    position = start + len(word)
-                    spaces.append(position < len(normal) and normal[position].isspace())
-                else:  # underthesea changed the word; keep it, assume a space after it
-                    spaces.append(True)
-                words.append(word)
-                starts.append(first)
-                first = False
+        words, spaces, bounds = _align(normal, segment_words(normal), _sentence_offsets(normal))
+        starts: list[bool | int | None] = [False] * len(words)
+        for start, _ in bounds:
+            starts[start] = True
         doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
         doc._.raw_text = text
+        doc._.words = words
+        doc._.sentence_bounds = bounds
         doc._.emoji = count_emoji(text)
         doc._.unaccented = is_unaccented(normal)
         return doc
@@ -87,6 +77,62 @@ class UnderthesseaTokenizer:
         return self
 
 
+def _sentence_offsets(text: str) -> list[int]:
+    """Character offsets where sentences start."""
+    offsets: list[int] = []
+    position = 0
+    for sentence in split_sentences(text):
+        found = text.find(sentence, position)
+        if found >= 0:
+            offsets.append(found)
+            position = found + len(sentence)
+    return offsets
+
+
+def _align(
+    text: str, segmented: list[str], sentence_starts: list[int]
+) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+    """Words, trailing-space flags and sentence bounds (token start, end) for ``text``.
+
+    The whole text is segmented in one call (what a bare ``word_tokenize`` costs), and the
+    sentence starts found by the splitter cut the words: the CRF now and then glues the "!" of
+    one sentence to the first word of the next, and that word is split back at the boundary.
+    """
+    words: list[str] = []
+    spaces: list[bool] = []
+    first_tokens: list[int] = []
+    pending = list(reversed(sentence_starts))
+    position = 0
+    for word in segmented:
+        start = text.find(word, position)
+        if start < 0:  # underthesea changed the word; keep it, assume a space after it
+            words.append(word)
+            spaces.append(True)
+            continue
+        end = start + len(word)
+        pieces = [(start, end)]
+        while pending and start < pending[-1] < end:
+            cut = pending[-1]
+            head_start, _ = pieces.pop()
+            pieces += [(head_start, cut), (cut, end)]
+            first_tokens.append(len(words) + len(pieces) - 1)
+            pending.pop()
+        for piece_start, piece_end in pieces:
+            if pending and piece_start >= pending[-1]:
+                first_tokens.append(len(words))
+                while pending and piece_start >= pending[-1]:
+                    pending.pop()
+            piece = text[piece_start:piece_end].strip()
+            if piece:
+                words.append(piece)
+                stop = piece_start + len(text[piece_start:piece_end].rstrip())
+                spaces.append(stop < len(text) and text[stop].isspace())
+        position = end
+    starts = sorted({0, *(i for i in first_tokens if i < len(words))}) if words else []
+    bounds = [(s, e) for s, e in zip(starts, [*starts[1:], len(words)], strict=True) if s < e]
+    return words, spaces, bounds
+
+
 @spacy.registry.tokenizers("kiemchung.underthesea_tokenizer")
 def create_underthesea_tokenizer() -> Callable[[Language], UnderthesseaTokenizer]:
     """The tokenizer factory named in ``config.cfg``."""
@@ -102,9 +148,9 @@ def _gazetteer_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, G
     table: dict[str, GazetteerEntry] = {}
     for entry in entries():
         table.setdefault(entry.surface.lower(), entry)
-        table.setdefault(fold_diacritics(entry.surface), entry)
+        table.setdefault(fold(entry.surface), entry)
     accented = sorted({e.surface.lower() for e in entries()}, key=len, reverse=True)
-    folded = sorted({fold_diacritics(e.surface) for e in entries()}, key=len, reverse=True)
+    folded = sorted({fold(e.surface) for e in entries()}, key=len, reverse=True)
 
     def compile_alternation(keys: list[str]) -> re.Pattern[str]:
         return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
@@ -128,7 +174,7 @@ def make_entity_ruler(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def rule(doc: Doc) -> Doc:
         text = doc.text
         if doc._.unaccented:
-            pattern, haystack = folded, fold_diacritics(text)
+            pattern, haystack = folded, fold(text)
         else:
             pattern, haystack = accented, text.lower()
         if len(haystack) != len(text):  # a case mapping changed the length: no safe offsets
@@ -157,7 +203,7 @@ def make_entity_ruler(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 @Language.factory(
     "kiemchung_topic_relevance",
-    assigns=["doc._.topic_terms", "doc._.topic_score", "doc._.cues"],
+    assigns=["doc._.topic_terms", "doc._.topic_starts", "doc._.topic_score", "doc._.cues"],
     default_config={"saturation": 4},
 )
 def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[[Doc], Doc]:
@@ -169,11 +215,19 @@ def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[
     """
 
     def score(doc: Doc) -> Doc:
-        text = doc.text
-        terms = TOPIC.find(text)
+        terms: list[str] = []
+        starts: list[int] = []
+        cues: dict[str, list[str]] = {}
+        for hit in LEXICON.scan(doc.text, doc._.unaccented):
+            if hit.group == TOPIC_GROUP:
+                terms.append(hit.phrase)
+                starts.append(hit.start)
+            else:
+                cues.setdefault(hit.group, []).append(hit.phrase)
         doc._.topic_terms = terms
+        doc._.topic_starts = starts
         doc._.topic_score = min(1.0, len(set(terms)) / saturation)
-        doc._.cues = {n: hits for n in CUE_NAMES if (hits := CUES[n].find(text))}
+        doc._.cues = {name: cues[name] for name in CUE_NAMES if name in cues}
         return doc
 
     return score
@@ -185,6 +239,7 @@ _CLAIM_MARKERS: Final = re.compile(
     r"se|da|bi|gay|khien|lam|tang|giam|vo|chet|gap|hon|nhiem)(?!\w)",
     re.IGNORECASE,
 )
+_NUMBER: Final = re.compile(r"\d|(?<!\w)(một|hai|ba|bốn|năm|mười|trăm|nghìn|ngàn|triệu|tỷ)(?!\w)")
 _OPINION_OPENERS: Final = re.compile(
     r"^(tôi nghĩ|theo tôi|mình nghĩ|tôi thấy|mình thấy|mong|hy vọng|ước gì|giá mà)",
     re.IGNORECASE,
@@ -196,7 +251,7 @@ CLAIM_MIN_SIGNS: Final[int] = 2
 
 @Language.factory(
     "kiemchung_claim_sentences",
-    requires=["doc.ents"],
+    requires=["doc.ents", "doc._.sentence_bounds", "doc._.topic_starts"],
     assigns=["doc._.claim_sentences"],
 )
 def make_claim_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
@@ -205,14 +260,17 @@ def make_claim_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def find(doc: Doc) -> Doc:
         claims: list[Span] = []
         ent_starts = {ent.start for ent in doc.ents}
-        for sent in doc.sents:
-            if len(sent) < 4 or sent.text.rstrip().endswith("?"):
-                continue
+        topic_starts: list[int] = doc._.topic_starts or []
+        for start, end in doc._.sentence_bounds or ():
+            sent = doc[start:end]
             text = sent.text
+            if end - start < 4 or text.rstrip().endswith("?"):
+                continue
             signs = 0
-            signs += any(t.like_num or any(c.isdigit() for c in t.text) for t in sent)
+            signs += bool(_NUMBER.search(text))
             signs += any(i in ent_starts for i in range(sent.start, sent.end))
-            signs += bool(TOPIC.find(text))
+            first, last = sent.start_char, sent.end_char
+            signs += any(first <= offset < last for offset in topic_starts)
             signs += bool(_CLAIM_MARKERS.search(text))
             signs -= bool(_OPINION_OPENERS.search(text))
             if signs >= CLAIM_MIN_SIGNS:

@@ -88,7 +88,7 @@ def test_enrichment_carries_entities_and_provinces(shipped: NarrativeClassifier)
 
 
 def test_off_topic_item_is_irrelevant(shipped: NarrativeClassifier) -> None:
-    [prediction] = shipped.classify([ClassifyInput(
-        id="x", text="Đội tuyển bóng đá nữ giành huy chương vàng SEA Games sau loạt sút luân lưu.")])
+    text = "Đội tuyển bóng đá nữ giành huy chương vàng SEA Games sau loạt sút luân lưu."
+    [prediction] = shipped.classify([ClassifyInput(id="x", text=text)])
     assert prediction.classification.label == "irrelevant"
     assert not prediction.classification.relevant

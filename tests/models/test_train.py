@@ -10,9 +10,9 @@ import skops.io as sio
 
 from models import artefacts as store
 from models.corpus import Example
-from models.predict import NarrativeClassifier
-from models.train import fit, predict_fitted
 from models.features import analyse_texts, item_text
+from models.predict import NarrativeClassifier
+from models.train import decisions, fit, scores_of
 
 
 def test_artefacts_are_skops_files_with_only_trusted_types(small_model_dir: Path) -> None:
@@ -34,7 +34,8 @@ def test_a_foreign_type_in_the_file_is_refused(tmp_path: Path, small_model_dir: 
     bundle = store.load(small_model_dir)
     shutil.copy(small_model_dir / store.META_FILE, tmp_path / store.META_FILE)
     sio.dump({"word": bundle.vectorizers["word"], "char": FunctionTransformer(json.loads),
-              "relevance": bundle.relevance, "narrative": bundle.narrative},
+              "relevance": bundle.relevance, "narrative": bundle.narrative,
+              "misleading": bundle.misleading},
              tmp_path / store.MODEL_FILE)
     with pytest.raises(ValueError, match="do not load"):
         store.load(tmp_path)
@@ -44,8 +45,8 @@ def test_same_data_gives_the_same_version_and_predictions(
     fixture_examples: list[Example], small_model_dir: Path
 ) -> None:
     views = analyse_texts([item_text(e.text, e.title) for e in fixture_examples])
-    first = predict_fitted(fit(fixture_examples, views, 0.3), views)
-    second = predict_fitted(fit(fixture_examples, views, 0.3), views)
+    first = decisions(scores_of(fit(fixture_examples, views), views), 1.0)
+    second = decisions(scores_of(fit(fixture_examples, views), views), 1.0)
     assert first == second
 
 
