@@ -64,6 +64,10 @@ def _calibrated_svm(labels: Sequence[object]) -> CalibratedClassifierCV:
     )
 
 
+def _weight(example: Example) -> float:
+    return HARD_CASE_WEIGHTS.get(example.hard_case or "", 1.0)
+
+
 def fit(examples: Sequence[Example], views: Sequence[TextView]) -> Fitted:
     """Fit vectorizers, gate, narrative model and misleading-or-not model on ``examples``."""
     vectorizers = fit_vectorizers(views)
@@ -73,7 +77,7 @@ def fit(examples: Sequence[Example], views: Sequence[TextView]) -> Fitted:
     relevance.fit(features, on_topic)
     rows = np.flatnonzero(on_topic)
     relevant = [examples[int(i)] for i in rows]
-    weights = np.asarray([HARD_CASE_WEIGHTS.get(e.hard_case or "", 1.0) for e in relevant])
+    weights = np.asarray([_weight(e) for e in relevant])
     labels = [e.label for e in relevant]
     narrative = _calibrated_svm(labels)
     narrative.fit(features[rows], labels, sample_weight=weights)

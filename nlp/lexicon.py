@@ -36,7 +36,7 @@ TOPIC_TERMS: Final[tuple[str, ...]] = (
 CUE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "urgency": (
         "khẩn", "khẩn cấp", "cấp báo", "chia sẻ gấp", "share gấp", "chia sẻ ngay",
-        "lan tỏa", "truyền tay", "chạy ngay", "sơ tán ngay", "gấp", "nóng", "cảnh báo",
+        "lan tỏa", "truyền tay", "chạy ngay", "sơ tán ngay", "gấp", "tin nóng", "cảnh báo",
         "trước khi bị xóa", "báo chí không đưa", "không ai nói", "giấu", "che giấu",
         "bưng bít", "nguồn tin nội bộ", "tin mật", "người nhà làm ở", "họ không muốn",
         "sự thật", "ai cũng phải biết", "hãy chia sẻ", "cứu lấy",
