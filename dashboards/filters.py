@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
+from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import QueryParams
 
 from core.clock import VIETNAM_TZ
@@ -124,24 +125,51 @@ def page_filters(
     )
 
 
+# Only a calendar day as written in ISO 8601: pydantic alone would also take "0" (a timestamp).
+_ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _strict_day(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RequestValidationError([{
+            "loc": ("query", name), "msg": "not a calendar day (YYYY-MM-DD)", "type": "date",
+        }]) from None
+
+
 def api_filters(
+    *,
     q: Annotated[
         str, Query(max_length=200, description="Words; diacritics optional unless exact")
     ] = "",
     exact: Annotated[bool, Query(description="Match diacritics as written")] = False,
-    label: Annotated[list[Label] | None, Query(description="Model labels (any of)")] = None,
-    source: Annotated[list[str] | None, Query(description="Source ids (any of)")] = None,
+    label: Annotated[
+        list[Label], Query(default_factory=list, description="Model labels (any of)")
+    ],
+    source: Annotated[
+        list[Annotated[str, Query(max_length=200)]],
+        Query(default_factory=list, max_length=20, description="Source ids (any of)"),
+    ],
     flagged: Annotated[bool | None, Query()] = None,
     status: Annotated[ReviewStatus | None, Query(description="Review status")] = None,
-    date_from: Annotated[date | None, Query(description="First day (Vietnam time)")] = None,
-    date_to: Annotated[date | None, Query(description="Last day, included")] = None,
+    date_from: Annotated[str | None, Query(
+        description="First day (Vietnam time), YYYY-MM-DD", pattern=_ISO_DAY,
+        json_schema_extra={"format": "date"},
+    )] = None,
+    date_to: Annotated[str | None, Query(
+        description="Last day, included, YYYY-MM-DD", pattern=_ISO_DAY,
+        json_schema_extra={"format": "date"},
+    )] = None,
     sort: Annotated[Literal["score", "recency", "relevance"], Query()] = "score",
 ) -> PageFilters:
     """The API's filters (strict)."""
     return PageFilters(
-        q=q, exact=exact, labels=tuple(label or ()),
-        sources=tuple(s[:200] for s in (source or [])[:20]),
-        status=status or "", flagged=flagged, date_from=date_from, date_to=date_to, sort=sort,
+        q=q, exact=exact, labels=tuple(label), sources=tuple(source),
+        status=status or "", flagged=flagged, date_from=_strict_day("date_from", date_from),
+        date_to=_strict_day("date_to", date_to), sort=sort,
     )
 
 

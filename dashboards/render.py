@@ -24,9 +24,12 @@ def safe_url(url: str | None) -> str | None:
         return None
     candidate = url.strip()
     # Browsers drop control characters and spaces inside a scheme ("java\tscript:").
-    if any(ord(ch) < 0x21 for ch in candidate):
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in candidate):
         return None
-    parts = urlsplit(candidate)
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:  # "http://[" and other broken hosts
+        return None
     if parts.scheme.lower() not in _SAFE_SCHEMES or not parts.netloc:
         return None
     return candidate
