@@ -8,13 +8,13 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
 
 from core.settings import Settings
 from dashboards.app import create_app
