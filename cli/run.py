@@ -14,7 +14,7 @@ from core.settings import load_settings
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "run", help="run the nightly pipeline once now (crawl, classify, index)"
+        "run", help="chạy ngay một lần (run the nightly pipeline once now: crawl, classify, index)"
     )
     parser.add_argument(
         "--sources", type=Path, help="sources file (default: crawlers/sources.yaml)"
