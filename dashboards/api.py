@@ -14,7 +14,7 @@ from core.labels import Label
 from core.records import ReviewVerdict, VerdictName
 from dashboards.exports import csv_lines, export_row, json_chunks
 from dashboards.filters import PageFilters, api_filters
-from dashboards.review_pages import store_of
+from dashboards.review_pages import label_problem, store_of
 from dashboards.security import ANALYST_ROLES, READ_ROLES, REVIEW_ROLES, csrf_token, require_roles
 from dashboards.stats import flagged_timeline, top_sources
 from dashboards.users import User
@@ -138,7 +138,8 @@ def get_item(
 
 @router.post(
     "/items/{item_id}/verdict", response_model=AuditOut, status_code=201,
-    responses={**NOT_FOUND, 400: {"description": "The body is not JSON"}},
+    responses={**NOT_FOUND, 400: {"description": "Not JSON, or a label that does not go "
+                                  "with the verdict"}},
 )
 def post_verdict(
     request: Request,
@@ -146,7 +147,11 @@ def post_verdict(
     body: VerdictIn,
     user: Annotated[User, Depends(require_roles(*REVIEW_ROLES))],
 ) -> AuditOut:
-    """Record a verdict (reviewer, admin). Send the session's token in ``X-CSRF-Token``."""
+    """Record a verdict (reviewer, admin). Send the session's token in ``X-CSRF-Token``.
+    A confirmed item takes a misleading label; a false positive none, opinion or irrelevant."""
+    problem = label_problem(body.verdict, body.label)
+    if problem:
+        raise HTTPException(status_code=400, detail=problem)
     verdict = ReviewVerdict(
         item_id=item_id, verdict=body.verdict, label=body.label, note=body.note,
         evidence=body.evidence, duplicate_of=body.duplicate_of, reviewer=user.name,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from core.labels import LABELS, MISLEADING_LABELS, VERDICTS
+from core.labels import LABELS, MISLEADING_LABELS, VERDICTS, is_misleading
 from core.records import ReviewVerdict
 from dashboards.app import render
 from dashboards.filters import page_filters
@@ -146,12 +146,27 @@ def _evidence(raw: str) -> list[str]:
     return links
 
 
+def label_problem(verdict: str, label: str | None) -> str | None:
+    """Why ``label`` does not go with ``verdict`` (TAXONOMY.md), or ``None``: a confirmed item
+    carries a misleading label, a false positive the right non-misleading one."""
+    if not label:
+        return None
+    if verdict == "confirmed" and not is_misleading(label):
+        return f"a confirmed item needs a misleading label, not {label!r}"
+    if verdict == "not_misleading" and is_misleading(label):
+        return f"a false positive takes none, opinion or irrelevant, not {label!r}"
+    return None
+
+
 def build_verdict(
     item_id: str, reviewer: str, verdict: str, label: str, note: str, evidence: str,
     duplicate_of: str,
 ) -> ReviewVerdict:
     if verdict not in VERDICTS or (label and label not in LABELS):
         raise HTTPException(status_code=400, detail="unknown verdict or label")
+    problem = label_problem(verdict, label)
+    if problem:
+        raise HTTPException(status_code=400, detail=problem)
     return ReviewVerdict(
         item_id=item_id, verdict=verdict,  # type: ignore[arg-type]
         label=label or None, note=note.strip()[:4000], evidence=_evidence(evidence),
@@ -195,7 +210,7 @@ async def record_many(
         if stored is None:
             continue
         model_label = stored.indexed.classification.label
-        label = model_label if verdict == "confirmed" else ""
+        label = model_label if verdict == "confirmed" and is_misleading(model_label) else ""
         store.record_verdict(build_verdict(item_id, user.name, verdict, label, "", "", ""))
     request.session["flash"] = "saved"
     return RedirectResponse(_local_path(back, "/queue"), status_code=303)

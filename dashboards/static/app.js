@@ -58,6 +58,16 @@
   function setupItem() {
     const form = document.getElementById("verdict-form");
     if (!form) return;
+    // Only "confirmed" keeps the model's misleading label; other verdicts start with none.
+    const labelSelect = document.getElementById("verdict-label");
+    const misleading = (labelSelect.dataset.misleading || "").split(",");
+    form.querySelectorAll('input[name="verdict"]').forEach((radio) => {
+      radio.addEventListener("change", () => {
+        if (radio.value !== "confirmed" && misleading.includes(labelSelect.value)) {
+          labelSelect.value = "";
+        }
+      });
+    });
     document.addEventListener("keydown", (event) => {
       if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
       const verdict = VERDICT_KEYS[event.key];
@@ -65,6 +75,7 @@
       const radio = document.getElementById("verdict-" + verdict);
       if (radio) {
         radio.checked = true;
+        radio.dispatchEvent(new Event("change"));
         document.getElementById("verdict-note").focus();
         event.preventDefault();
       }

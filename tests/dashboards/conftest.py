@@ -59,10 +59,17 @@ def seed_items() -> list[IndexedItem]:
     return [xss, copy, quiet, *items]
 
 
-@pytest.fixture
-def seeded_store(tmp_path: Path) -> Iterator[ItemStore]:
-    store = open_store(Settings(data_dir=tmp_path))
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def seeded_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ItemStore]:
+    """The seeded items on each store: the app must behave the same on both."""
+    if request.param == "sqlite":
+        settings = Settings(data_dir=tmp_path)
+    else:
+        settings = Settings(data_dir=tmp_path, es_url=request.getfixturevalue("es_url"),
+                            index_prefix=request.getfixturevalue("es_prefix"))
+    store = open_store(settings)
     store.upsert(seed_items())
+    store.refresh()
     yield store
     store.close()
 

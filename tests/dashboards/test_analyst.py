@@ -44,6 +44,7 @@ def test_csv_export_is_complete_and_defuses_formulas(
     evil = make_item("https://x.example/formula", title="=HYPERLINK(\"http://evil\")",
                      label="green_scam", score=0.8)
     seeded_store.upsert([evil] + [make_item(f"https://bulk.example/{n}") for n in range(700)])
+    seeded_store.refresh()
     response = analyst.get("/api/export", params={"format": "csv"})
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))

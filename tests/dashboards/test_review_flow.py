@@ -96,3 +96,14 @@ def test_language_switch(reviewer: TestClient) -> None:
     reviewer.post("/lang", data={"lang": "en", "back": "/queue"})
     page = reviewer.get("/queue").text
     assert "Queue" in page and 'lang="en"' in page
+
+
+def test_verdict_label_must_fit_the_verdict(reviewer: TestClient) -> None:
+    item_id = seed_items()[0].id
+    assert reviewer.post(f"/items/{item_id}/verdict", data={
+        "verdict": "confirmed", "label": "none"}).status_code == 400
+    assert reviewer.post(f"/api/items/{item_id}/verdict", json={
+        "verdict": "not_misleading", "label": "disaster_hoax"}).status_code == 400
+    answer = reviewer.post(f"/api/items/{item_id}/verdict", json={
+        "verdict": "not_misleading", "label": "opinion"})
+    assert answer.status_code == 201 and answer.json()["label"] == "opinion"
