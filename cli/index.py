@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from core.clock import now_utc
 from core.settings import Settings, load_settings
 from index.factory import open_store
+from index.retention import enforce_retention
 from index.spool import Spool
 from index.store import StoreUnavailable
 
@@ -18,6 +20,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions.add_parser("setup", help="create indices and aliases (safe to rerun)")
     actions.add_parser("status", help="items per label, and batches waiting in the spool")
     actions.add_parser("flush", help="write the batches kept on disk while the store was down")
+    actions.add_parser(
+        "migrate", help="build a new versioned index from the current schema and switch the alias"
+    )
+    actions.add_parser(
+        "retention", help="delete items older than KIEMCHUNG_RETENTION_DAYS (audit log kept)"
+    )
+    dead = actions.add_parser("dead-letters", help="items the store refused, with the reason")
+    dead.add_argument("--limit", type=int, default=100)
     parser.set_defaults(handler=run)
 
 
@@ -45,6 +55,19 @@ def run(args: argparse.Namespace) -> int:
             for label, count in sorted(store.count_by_label().items()):
                 print(f"  {label:<20} {count}")
             print(f"batches waiting in the spool: {len(spool.pending())}")
+        elif args.action == "migrate":
+            report = store.migrate()
+            print(f"migrated {report.copied} items from {report.source} to {report.target}"
+                  f" ({report.caught_up} caught up after the copy)")
+        elif args.action == "retention":
+            removed = enforce_retention(store, settings.retention_days, now_utc())
+            print(f"deleted {removed} items older than {settings.retention_days} days"
+                  if settings.retention_days else "retention is off (KIEMCHUNG_RETENTION_DAYS=0)")
+        elif args.action == "dead-letters":
+            letters = store.dead_letters(limit=args.limit)
+            for letter in letters:
+                print(f"{letter.at.isoformat()}  {letter.item_id}  {letter.reason}")
+            print(f"{len(letters)} dead letters")
         else:
             result = spool.flush(store)
             print(f"written {result.written}; rejected {len(result.failed)}; "

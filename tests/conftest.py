@@ -64,4 +64,8 @@ def es_prefix(es_url: str) -> Iterator[str]:
     names = list(client.indices.get(index=f"{prefix}-*", allow_no_indices=True))
     if names:
         client.indices.delete(index=",".join(names))
+    # Migrations install a versioned index template per prefix.
+    templates = client.options(ignore_status=404).indices.get_index_template(name=f"{prefix}-*")
+    for template in templates.get("index_templates", []):
+        client.indices.delete_index_template(name=template["name"])
     client.close()
