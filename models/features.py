@@ -27,6 +27,10 @@ DENSE_WEIGHT: Final[float] = 0.35
 #: Vocabulary caps: they bound the artefact's size (a few MB) and drop one-off n-grams.
 WORD_MAX_FEATURES: Final[int] = 20000
 CHAR_MAX_FEATURES: Final[int] = 30000
+#: Character n-gram sizes. Cross-validation on train + dev scored 2-4 as well as 2-5 and 3-5
+#: (flag F1 0.860 against 0.861 and 0.856 at the same odds, fewer false flags), and 2-4 costs
+#: a quarter less time per document.
+CHAR_NGRAMS: Final[tuple[int, int]] = (2, 4)
 
 DENSE_NAMES: Final[tuple[str, ...]] = (
     *(f"cue:{name}" for name in CUE_NAMES),
@@ -103,10 +107,10 @@ def _quote_marked(words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> tu
 def _dense(
     doc: Doc, cues: dict[str, list[str]], n_claims: int, n_sents: int, quoted: int
 ) -> np.ndarray:
-    raw: str = doc._.raw_text or doc.text
+    raw: str = doc._.raw_text or doc._.text
     letters = sum(map(str.isalpha, raw)) or 1
     values = [math.log1p(len(cues.get(name, ()))) for name in CUE_NAMES]
-    n_quotes = sum(1 for t in doc if t.text in _QUOTES)
+    n_quotes = sum(1 for w in doc._.words or () if w in _QUOTES)
     n_refuting = len(cues.get("debunk", ()))
     values += [
         float(doc._.topic_score),
@@ -144,9 +148,9 @@ def view_of(doc: Doc) -> TextView:
         if ent.kb_id_ not in entities:
             entities.append(ent.kb_id_)
     return TextView(
-        text=doc.text,
+        text=doc._.text,
         words=marked,
-        folded=fold(QUOTED_SPAN.sub(" ' ' ", doc.text)),
+        folded=fold(QUOTED_SPAN.sub(" ' ' ", doc._.text)),
         dense=_dense(doc, cues, len(claims), len(sentences), quoted),
         cues=cues,
         sentences=sentences,
@@ -170,7 +174,7 @@ def item_text(text: str, title: str = "") -> str:
 
 
 def new_vectorizers() -> dict[str, TfidfVectorizer]:
-    """Unfitted vectorizers: word 1-2-grams over segmented words, char 2-5-grams over folded
+    """Unfitted vectorizers: word 1-2-grams over segmented words, char n-grams over folded
     text (which lets unaccented and accented spellings share features)."""
     return {
         "word": TfidfVectorizer(
@@ -178,7 +182,7 @@ def new_vectorizers() -> dict[str, TfidfVectorizer]:
             sublinear_tf=True, max_features=WORD_MAX_FEATURES, dtype=np.float32,
         ),
         "char": TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+            analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=2, sublinear_tf=True,
             max_features=CHAR_MAX_FEATURES, dtype=np.float32,
         ),
     }

@@ -64,7 +64,7 @@ misleading and the score is at least the flag threshold (default {FLAG_THRESHOLD
 training ({weights}).
 
 Features: word 1-2-grams over underthesea-segmented, normalised text, with words inside
-quotation marks kept apart (a debunk quotes the rumour it refutes); character 2-5-grams over
+quotation marks kept apart (a debunk quotes the rumour it refutes); character 2-4-grams over
 diacritic-folded text outside quotations (so unaccented posts share features with accented
 ones); cue counts (urgency, debunk, official, opinion, scam, denial, health, policy, nuclear,
 myth), topic-lexicon score, emoji, exclamation marks, capitals, quotations, length, entities.

@@ -14,7 +14,12 @@ from core.labels import LABEL_NAMES_VI, is_misleading
 from core.records import Classification, ClassifyInput, Enrichment, Prediction
 from models import artefacts as store
 from models.features import TextView, analyse_texts, item_text, transform
-from models.thresholds import FLAG_THRESHOLD, REASON_FEATURES, RELEVANCE_THRESHOLD
+from models.thresholds import (
+    FLAG_THRESHOLD,
+    LONG_TEXT_WORDS,
+    REASON_FEATURES,
+    RELEVANCE_THRESHOLD,
+)
 from nlp.known_claims import ClaimMatch, KnownClaimMatcher
 
 KNOWN_CLAIMS_FILE: Final[Path] = Path(__file__).resolve().parent / "data" / "known_claims.yaml"
@@ -41,6 +46,17 @@ class Scores:
     labels: tuple[str, ...]
     misleading: np.ndarray
     features: sp.csr_matrix | None = None
+    #: Per item: distinct domain terms the lexicon found, and words; None skips the lexicon rule.
+    topic_terms: np.ndarray | None = None
+    words: np.ndarray | None = None
+
+
+def lexicon_counts(views: Sequence[TextView]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct domain terms and word counts of analysed texts, for the lexicon rule."""
+    return (
+        np.asarray([len(set(v.topic_terms)) for v in views]),
+        np.asarray([v.words.count(" ") + 1 if v.words else 0 for v in views]),
+    )
 
 
 def score_views(bundle: store.Artefacts, views: Sequence[TextView]) -> Scores:
@@ -48,12 +64,15 @@ def score_views(bundle: store.Artefacts, views: Sequence[TextView]) -> Scores:
     features = transform(bundle.vectorizers, views)
     relevance = bundle.relevance.predict_proba(features)
     misleading = bundle.misleading.predict_proba(features)
+    topic_terms, words = lexicon_counts(views)
     return Scores(
         relevance=relevance[:, list(bundle.relevance.classes_).index(1)],
         narrative=bundle.narrative.predict_proba(features),
         labels=tuple(str(c) for c in bundle.narrative.classes_),
         misleading=misleading[:, list(bundle.misleading.classes_).index(1)],
         features=features,
+        topic_terms=topic_terms,
+        words=words,
     )
 
 
@@ -83,8 +102,8 @@ def decide(
 ) -> tuple[str, float, bool]:
     """(label, score, relevant) of one item from its model outputs, decided top-down.
 
-    1. Off topic (P(on topic) under ``relevance_threshold``): ``irrelevant``, scored with the
-       gate's confidence.
+    1. Off topic (P(on topic) under ``relevance_threshold``, or a long text without a single
+       domain term, see ``LONG_TEXT_WORDS``): ``irrelevant``, scored with the gate's confidence.
     2. Misleading (``misleading_probability``, at least one half): the most probable of the
        seven narratives, scored with P(misleading), which is what a flag asserts.
     3. Otherwise ``none`` or ``opinion``, whichever the narrative model prefers, scored with
@@ -93,6 +112,13 @@ def decide(
     p_topic = float(scores.relevance[row])
     if p_topic < relevance_threshold:
         return "irrelevant", 1.0 - p_topic, False
+    if (
+        scores.topic_terms is not None
+        and scores.words is not None
+        and scores.topic_terms[row] == 0
+        and scores.words[row] >= LONG_TEXT_WORDS
+    ):
+        return "irrelevant", max(0.5, 1.0 - p_topic), False
     p_mis = misleading_probability(scores, row, odds)
     probs = np.asarray(scores.narrative[row], dtype=np.float64)
     misleading = np.asarray([is_misleading(label) for label in scores.labels])

@@ -23,7 +23,7 @@ from models.artefacts import Artefacts
 from models.corpus import Example, corpus_digest
 from models.features import TextView, analyse_texts, fit_vectorizers, item_text, transform
 from models.metrics import compute_metrics
-from models.predict import Scores, decide
+from models.predict import Scores, decide, lexicon_counts
 from models.thresholds import (
     FLAG_THRESHOLD,
     HARD_CASE_WEIGHTS,
@@ -93,12 +93,15 @@ def fit(examples: Sequence[Example], views: Sequence[TextView]) -> Fitted:
 
 def scores_of(fitted: Fitted, views: Sequence[TextView]) -> Scores:
     features = transform(fitted.vectorizers, views)
+    topic_terms, words = lexicon_counts(views)
     return Scores(
         relevance=fitted.relevance.predict_proba(features)[:, 1],
         narrative=fitted.narrative.predict_proba(features),
         labels=tuple(str(c) for c in fitted.narrative.classes_),
         misleading=fitted.misleading.predict_proba(features)[:, 1],
         features=features,
+        topic_terms=topic_terms,
+        words=words,
     )
 
 

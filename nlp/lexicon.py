@@ -29,6 +29,27 @@ TOPIC_TERMS: Final[tuple[str, ...]] = (
     "tăng trưởng xanh", "kinh tế tuần hoàn", "sinh thái", "đa dạng sinh học",
     "khí tượng thủy văn", "dự báo thời tiết", "vùng hạ du", "hạ du", "Formosa", "VinFast",
     "tuabin", "turbine", "sạch", "xanh", "bảo vệ môi trường",
+    "băng tan", "băng", "băng giá", "ấm lên", "nóng lên", "Trái Đất", "IPCC",
+    "Thỏa thuận Paris", "COP28", "COP29", "COP30", "El Nino", "La Nina", "kỷ băng hà",
+    "vỡ bờ", "vỡ đê", "đê", "lốc xoáy", "lốc", "giông", "sét", "mưa đá", "hố tử thần",
+    "sụt lún", "nứt", "sạt", "địa chấn", "núi lửa", "nước mặn", "mặn", "hạn mặn",
+    "nước ngọt", "nước ngầm", "giếng khoan", "nước máy", "tài nguyên nước", "khí tượng",
+    "rét", "rét hại", "rét đậm", "mưa", "nắng", "thời tiết", "hồ", "suối", "lũ lụt",
+    "ngập úng", "vườn quốc gia", "khu bảo tồn", "động vật hoang dã", "trồng cây", "cây xanh",
+    "rừng phòng hộ", "nhiên liệu", "xăng dầu", "điện lực", "nhà máy điện", "lưới điện",
+    "hydro", "hydrogen", "phát điện", "tái tạo", "xe xăng", "khói", "bụi", "mùi hôi",
+    "xả thải", "chất thải", "vi nhựa", "túi bóng", "túi nilon", "phân bón", "thuốc trừ sâu",
+    "asen", "thạch tín", "chì", "thủy ngân", "dioxin", "amiang", "muối i-ốt", "nhiễm xạ",
+)
+
+#: Phrases that contain a domain word without being about the domain ("điện thoại" is a
+#: phone, "bão giá" a price storm). Matched first, because the longest phrase wins, and then
+#: ignored, so they never count as domain terms.
+NOT_TOPIC_TERMS: Final[tuple[str, ...]] = (
+    "điện thoại", "điện tử", "điện ảnh", "bưu điện", "điện máy", "điện biên", "phát biểu",
+    "năng lượng tích cực", "cơn bão giá", "bão giá", "bão sale", "hạt nhân gia đình",
+    "gia đình hạt nhân", "hạt nhân lãnh đạo", "làn sóng sa thải", "đèn xanh", "xanh mặt",
+    "hồ sơ", "hồ chí minh", "mưa gạch đá", "cơn mưa bàn thắng", "trúng lô",
 )
 
 #: Cue phrases by what they signal. They feed the classifier as counts and explain its reasons;
@@ -146,7 +167,8 @@ class Lexicon:
     """The topic terms and every cue group in one regex, so a text is scanned once.
 
     A longer phrase also counts for the groups of the phrases inside it: "điện hạt nhân" is a
-    topic term and carries the nuclear cue "hạt nhân".
+    topic term and carries the nuclear cue "hạt nhân". Groups whose name starts with "_" hold
+    phrases that are matched only to be ignored.
     """
 
     def __init__(self, groups: dict[str, tuple[str, ...]]) -> None:
@@ -156,9 +178,11 @@ class Lexicon:
                 for phrase in phrases:
                     keyed.setdefault(variant(phrase), {}).setdefault(group, phrase)
         for key, owners in keyed.items():
+            if any(group.startswith("_") for group in owners):
+                continue  # a phrase that exists to be ignored inherits nothing
             padded = f" {key} "
             for group, phrases in groups.items():
-                if group in owners:
+                if group in owners or group.startswith("_"):
                     continue
                 inside = [p for p in phrases if f" {p.lower()} " in padded
                           or f" {fold(p)} " in padded]
@@ -187,7 +211,9 @@ class Lexicon:
 
 
 TOPIC_GROUP: Final[str] = "topic"
-LEXICON: Final[Lexicon] = Lexicon({TOPIC_GROUP: TOPIC_TERMS, **CUE_GROUPS})
+LEXICON: Final[Lexicon] = Lexicon(
+    {"_not_topic": NOT_TOPIC_TERMS, TOPIC_GROUP: TOPIC_TERMS, **CUE_GROUPS}
+)
 CUE_NAMES: Final[tuple[str, ...]] = tuple(CUE_GROUPS)
 
 

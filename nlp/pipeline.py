@@ -28,6 +28,7 @@ CONFIG_PATH: Final[Path] = Path(__file__).with_name("config.cfg")
 
 for _name, _default in (
     ("raw_text", ""),
+    ("text", ""),
     ("words", None),
     ("sentence_bounds", None),
     ("emoji", 0),
@@ -57,6 +58,8 @@ class UnderthesseaTokenizer:
             starts[start] = True
         doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
         doc._.raw_text = text
+        # Doc.text walks every token on each call; components read this copy instead.
+        doc._.text = "".join(w + " " if s else w for w, s in zip(words, spaces, strict=True))
         doc._.words = words
         doc._.sentence_bounds = bounds
         doc._.emoji = count_emoji(text)
@@ -128,7 +131,9 @@ def _align(
                 stop = piece_start + len(text[piece_start:piece_end].rstrip())
                 spaces.append(stop < len(text) and text[stop].isspace())
         position = end
-    starts = sorted({0, *(i for i in first_tokens if i < len(words))}) if words else []
+    if not words:
+        return words, spaces, []
+    starts = sorted({0, *(i for i in first_tokens if i < len(words))})
     bounds = [(s, e) for s, e in zip(starts, [*starts[1:], len(words)], strict=True) if s < e]
     return words, spaces, bounds
 
@@ -172,7 +177,7 @@ def make_entity_ruler(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     accented, folded, table = _gazetteer_patterns()
 
     def rule(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc._.text
         if doc._.unaccented:
             pattern, haystack = folded, fold(text)
         else:
@@ -218,7 +223,7 @@ def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[
         terms: list[str] = []
         starts: list[int] = []
         cues: dict[str, list[str]] = {}
-        for hit in LEXICON.scan(doc.text, doc._.unaccented):
+        for hit in LEXICON.scan(doc._.text, doc._.unaccented):
             if hit.group == TOPIC_GROUP:
                 terms.append(hit.phrase)
                 starts.append(hit.start)

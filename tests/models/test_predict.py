@@ -92,3 +92,24 @@ def test_off_topic_item_is_irrelevant(shipped: NarrativeClassifier) -> None:
     [prediction] = shipped.classify([ClassifyInput(id="x", text=text)])
     assert prediction.classification.label == "irrelevant"
     assert not prediction.classification.relevant
+
+
+def test_a_long_article_without_a_domain_term_is_irrelevant(shipped: NarrativeClassifier) -> None:
+    text = (
+        "Chiều qua, hội đồng xét xử tuyên án vụ tranh chấp hợp đồng mua bán căn hộ giữa hai "
+        "công ty bất động sản. Theo bản án, bên bán phải hoàn trả tiền đặt cọc kèm lãi chậm "
+        "trả cho bên mua trong vòng ba mươi ngày. Luật sư của bị đơn cho biết thân chủ sẽ "
+        "kháng cáo vì cho rằng tòa chưa xem xét đầy đủ các tài liệu giao dịch. Đại diện viện "
+        "kiểm sát đề nghị giữ nguyên quyết định sơ thẩm. Phiên tòa kéo dài đến tối, nhiều "
+        "người dân theo dõi vì lo ngại tình trạng chậm bàn giao căn hộ ở các dự án khác."
+    )
+    [prediction] = shipped.classify([ClassifyInput(id="court", text=text)])
+    assert prediction.classification.label == "irrelevant"
+    assert not prediction.classification.flagged
+
+
+def test_empty_text_is_classified_not_crashed(shipped: NarrativeClassifier) -> None:
+    predictions = shipped.classify(
+        [ClassifyInput(id="empty", text=""), ClassifyInput(id="emoji", text="😱")]
+    )
+    assert [p.classification.flagged for p in predictions] == [False, False]

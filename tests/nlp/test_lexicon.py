@@ -26,3 +26,9 @@ def test_unaccented_detection() -> None:
     assert is_unaccented("nghe noi dap thuy dien Hoa Binh sap vo")
     assert not is_unaccented("nghe nói đập thủy điện Hòa Bình sắp vỡ")
     assert not is_unaccented("")
+
+
+def test_phrases_that_only_look_like_the_domain_are_ignored() -> None:
+    assert topic_terms("Mua điện thoại giữa cơn bão giá, nộp hồ sơ ở Hồ Chí Minh") == []
+    assert topic_terms("Thủy điện xả lũ") == ["thủy điện", "xả lũ"]
+    assert cue_phrases("Nhà máy điện hạt nhân") == {"nuclear": ["hạt nhân"]}

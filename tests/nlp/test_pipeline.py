@@ -80,3 +80,19 @@ def test_claim_sentences_skip_questions_and_small_talk() -> None:
     assert [s.text for s in doc._.claim_sentences] == [
         "Nước sông Đà nhiễm dầu thải gấp 10 lần mức cho phép."
     ]
+
+
+def test_empty_and_blank_texts_give_empty_docs() -> None:
+    nlp = load_pipeline()
+    for text in ("", "   ", "\n\n", "😱😱"):
+        doc = nlp(text)
+        assert len(doc) == 0
+        assert doc._.claim_sentences == []
+        assert doc._.provinces == []
+
+
+def test_cached_text_is_the_doc_text() -> None:
+    nlp = load_pipeline()
+    for text in ("KHẨN!!! Đập đã nứt\nCông an nói tin này là bịa đặt.", "a  b\t c", "Xin chào"):
+        doc = nlp(text)
+        assert doc._.text == doc.text
