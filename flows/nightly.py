@@ -185,6 +185,25 @@ def flush_spool(settings: Settings) -> int:
     return result.written
 
 
+@task(name="enforce-retention", cache_policy=NO_CACHE)
+def enforce_retention_task(settings: Settings) -> int | None:
+    """Delete items past ``retention_days``; ``None`` when the store cannot be reached."""
+    from index.retention import enforce_retention
+
+    try:
+        store = open_store(settings)
+    except StoreUnavailable as exc:
+        get_run_logger().warning("retention not enforced, store unavailable: %s", exc)
+        return None
+    try:
+        return enforce_retention(store, settings.retention_days, now_utc())
+    except StoreUnavailable as exc:
+        get_run_logger().warning("retention not enforced, store went away: %s", exc)
+        return None
+    finally:
+        store.close()
+
+
 def default_run_key() -> str:
     """The night a run belongs to: today's date in Vietnam."""
     return now_utc().astimezone(VIETNAM_TZ).date().isoformat()
@@ -252,6 +271,7 @@ def nightly(
         sources=outcomes,
         flushed_from_spool=flushed,
         waiting_in_spool=len(Spool(settings.data_dir / "spool").pending()),
+        expired=enforce_retention_task(settings),
         store="Elasticsearch" if settings.uses_elasticsearch else f"SQLite {settings.sqlite_path}",
     )
     publish(summary, run)

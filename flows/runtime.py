@@ -18,5 +18,9 @@ def prepare(settings: Settings) -> None:
         home = (settings.data_dir / "prefect").resolve()
         home.mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(home)
+    # The telemetry heartbeat writes to the temporary server's SQLite at the same time as the
+    # run and fills the log with "database is locked"; and it is not ours to send.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     # A busy two-core machine can take a while to start the temporary server.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

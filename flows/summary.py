@@ -35,6 +35,9 @@ class RunSummary(BaseModel):
     sources: list[SourceOutcome] = Field(default_factory=list)
     flushed_from_spool: int = 0
     waiting_in_spool: int = Field(default=0, description="Batches still on disk after the run")
+    expired: int | None = Field(
+        default=None, description="Items past the retention period deleted; None: not checked"
+    )
     store: str = ""
 
     @property
@@ -61,7 +64,9 @@ class RunSummary(BaseModel):
             f"# Kết quả chạy đêm {self.run_key}",
             "",
             f"Kho dữ liệu (store): {self.store}. Ghi bù từ hàng đợi cục bộ (flushed from spool): "
-            f"{self.flushed_from_spool}. Lô còn chờ (batches waiting): {self.waiting_in_spool}.",
+            f"{self.flushed_from_spool}. Lô còn chờ (batches waiting): {self.waiting_in_spool}. "
+            f"Xoá do hết hạn lưu trữ (expired by retention): "
+            f"{'chưa kiểm tra' if self.expired is None else self.expired}.",
             "",
             "| nguồn (source) | tải về (fetched) | mới (new) | gắn cờ (flagged) | lỗi (failed) "
             "| đã lưu (indexed) | chờ lưu (spooled) | ghi chú |",
@@ -93,6 +98,7 @@ class RunSummary(BaseModel):
         )
         lines.append(
             f"  flushed from spool {self.flushed_from_spool}, "
-            f"batches waiting {self.waiting_in_spool}"
+            f"batches waiting {self.waiting_in_spool}, "
+            f"expired by retention {'not checked' if self.expired is None else self.expired}"
         )
         return "\n".join(lines)

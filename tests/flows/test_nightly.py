@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.flows.conftest import SOURCES, GatedSite, store_count, store_ids
 
 DEMO_FEEDS = ("rss.xml", "news-sitemap.xml")
@@ -89,3 +91,19 @@ def test_only_transient_crawl_errors_are_retried() -> None:
     assert _is_transient(None, None, failed_with(TimeoutError("slow machine")))
     assert not _is_transient(None, None, failed_with(SourcesError("bad field 'kind'")))
     assert not _is_transient(None, None, failed_with(ValueError("a bug")))
+
+
+def test_nightly_enforces_retention(
+    site: GatedSite, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.nightly import nightly
+
+    # The demo articles are from June 2025: with a 30-day retention they expire at once.
+    monkeypatch.setenv("KIEMCHUNG_RETENTION_DAYS", "30")
+    state = nightly(sources_file=str(SOURCES), source_ids=["demo-rss"], base_url=site.base_url,
+                    run_key="night-old", return_state=True)
+    assert state.is_completed()
+    summary = _summary(data_dir, "night-old")
+    assert summary["sources"][0]["indexed"] == len(site.expected_ids("rss.xml"))
+    assert summary["expired"] == len(site.expected_ids("rss.xml"))
+    assert store_count() == 0
