@@ -58,10 +58,14 @@ features, similar fact-checked false claims). Three linear models over the same 
    labels, which shares P(misleading) among the seven narratives and the rest among `none` and
    `opinion`.
 
-The score is the probability of the chosen label. An item is flagged when its label is
-misleading and the score is at least the flag threshold (default {FLAG_THRESHOLD},
-`KIEMCHUNG_FLAG_THRESHOLD`). Classes are weighted to balance; hard cases weigh more in
-training ({weights}).
+Decisions run top-down: off topic first (a text of 60 words or more without one domain term
+of the lexicon is off topic whatever the gate says), then misleading or not (the mean of model
+2 and model 3's mass on the seven narratives, odds-adjusted, against one half), then the
+narrative. The score is the gate's confidence for `irrelevant`, P(misleading) for a misleading
+label (what a flag asserts), and the label's probability for `none` and `opinion`. An item is
+flagged when its label is misleading and the score is at least the flag threshold (default
+{FLAG_THRESHOLD}, `KIEMCHUNG_FLAG_THRESHOLD`). Classes are weighted to balance; hard cases
+weigh more in training ({weights}).
 
 Features: word 1-2-grams over underthesea-segmented, normalised text, with words inside
 quotation marks kept apart (a debunk quotes the rumour it refutes); character 2-4-grams over

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -161,6 +162,20 @@ def choose_odds(
     return (chosen if chosen is not None else fallback[1]), table
 
 
+def _model_digest(fitted: Fitted, odds: float) -> str:
+    """A short hash of the fitted parameters: the same data and code give the same version,
+    and any change of features, settings or code that changes the model changes it."""
+    digest = hashlib.sha256(f"odds={odds}".encode())
+    for name in ("word", "char"):
+        vocabulary = fitted.vectorizers[name].vocabulary_
+        digest.update("\n".join(sorted(vocabulary)).encode())
+    for linear in (fitted.relevance, *(c.calibrated_classifiers_[0].estimator
+                                       for c in (fitted.narrative, fitted.misleading))):
+        digest.update(np.ascontiguousarray(linear.coef_).tobytes())
+        digest.update(np.ascontiguousarray(linear.intercept_).tobytes())
+    return digest.hexdigest()[:8]
+
+
 @dataclass
 class TrainingResult:
     artefacts: Artefacts
@@ -186,10 +201,11 @@ def train(examples: Sequence[Example], *, log: Callable[[str], object] = print) 
         test_metrics = _metrics(test_ex, labels, flags)
 
     digest = corpus_digest(fit_ex)
+    model = _model_digest(final, odds)
     counts = Counter(e.label for e in examples)
     metadata: dict[str, Any] = {
         "name": MODEL_NAME,
-        "version": f"{MODEL_NAME}-{models.__version__}+{digest}",
+        "version": f"{MODEL_NAME}-{models.__version__}+{digest}.{model}",
         "sklearn_version": sklearn.__version__,
         "narrative_C": NARRATIVE_C,
         "relevance_C": RELEVANCE_C,
@@ -207,6 +223,7 @@ def train(examples: Sequence[Example], *, log: Callable[[str], object] = print) 
         "provisional": any(e.id.startswith("fx-") for e in examples) or min(counts.values()) < 120
         or len(counts) < 10,
         "data_digest": digest,
+        "model_digest": model,
     }
     artefacts = Artefacts(
         final.vectorizers, final.relevance, final.narrative, final.misleading, metadata
