@@ -71,3 +71,20 @@ def test_train_and_evaluate_on_a_small_corpus(
     assert "Confusion matrix" in printed
     report = json.loads((reports / "evaluation.json").read_text(encoding="utf-8"))
     assert report["split"] == "train" and report["n"] > 0
+
+
+def test_classify_opens_no_network_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Any attempt to connect anywhere fails the run: loading and classifying are offline."""
+    import socket
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("kiemchung classify tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(LINES[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["classify", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "1"
