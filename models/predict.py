@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import scipy.sparse as sp
 from core.labels import LABEL_NAMES_VI, is_misleading
 from core.records import Classification, ClassifyInput, Enrichment, Prediction
 from models import artefacts as store
-from models.features import TextView, analyse_texts, item_text, transform
+from models.features import QUOTED_PREFIX, TextView, analyse_texts, item_text, transform
 from models.thresholds import (
     FLAG_THRESHOLD,
     LONG_TEXT_WORDS,
@@ -132,6 +133,19 @@ def decide(
     return scores.labels[best], float(score), True
 
 
+_WORDLIKE: Final = re.compile(r"\w")
+
+
+def _readable(feature: str) -> str:
+    """A word n-gram as a reviewer reads it: syllables spaced, the quotation mark restored."""
+    tokens = []
+    for token in feature.split():
+        quoted = token.startswith(QUOTED_PREFIX)
+        token = token.removeprefix(QUOTED_PREFIX).replace("_", " ")
+        tokens.append(f"'{token}'" if quoted else token)
+    return " ".join(tokens)
+
+
 def _match_sentences(view: TextView) -> list[tuple[str, str]]:
     """The sentences compared with known claims: the first (often the title) and the claim
     sentences; the rest (greetings, calls to share) cannot match a claim and cost time."""
@@ -227,8 +241,12 @@ class NarrativeClassifier:
             (float(push), str(self._word_names[col]))
             for col, push in zip(columns, pushes, strict=True)
         ]
-        best = sorted((c for c in contributions if c[0] > 0), reverse=True)[:REASON_FEATURES]
-        return [name.replace("_", " ") for _, name in best]
+        readable = [
+            (push, _readable(name)) for push, name in contributions
+            if push > 0 and all(_WORDLIKE.search(token) for token in name.split())
+        ]
+        best = sorted(readable, reverse=True)[:REASON_FEATURES]
+        return list(dict.fromkeys(name for _, name in best))
 
     def _reasons(
         self,
