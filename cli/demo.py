@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from core.settings import load_settings
+from index.query import SearchQuery
 
 DEMO_PORT = 8765
 DEMO_SITE_DIR = Path(__file__).resolve().parent.parent / "crawlers" / "demo_site"
@@ -72,7 +73,5 @@ def run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _flagged():  # type: ignore[no-untyped-def]
-    from index.query import SearchQuery
-
+def _flagged() -> SearchQuery:
     return SearchQuery(flagged=True)

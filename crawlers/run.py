@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import fields
@@ -124,7 +125,27 @@ def run_job(job: dict[str, Any]) -> CrawlReport:
     return report
 
 
+def die_with_parent(parent_pid: int | None) -> None:
+    """End this crawl at once if the process that started it dies (a killed worker).
+
+    A rerun will crawl again; an orphan still appending to the same output would race with it.
+    Killing is safe: a URL counts as seen only after its line is written and flushed, and a torn
+    last line is ignored by the reader.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before we could ask to follow it
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    parent = os.environ.get("KIEMCHUNG_CRAWL_PARENT")
+    die_with_parent(int(parent) if parent else None)
     parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__)
     parser.add_argument("--job", required=True, type=Path, help="JSON job file from the runner")
     args = parser.parse_args(argv)

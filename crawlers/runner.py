@@ -59,6 +59,7 @@ def crawl(
         }
         job_path.write_text(json.dumps(job), encoding="utf-8")
         env = dict(os.environ)
+        env["KIEMCHUNG_CRAWL_PARENT"] = str(os.getpid())
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_REPO_ROOT), env.get("PYTHONPATH")]))
         log_path = log_dir / f"crawl-{stamp}.log"
         with log_path.open("w", encoding="utf-8") as log:

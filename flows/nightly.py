@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from flows.checkpoints import RunDirectory, read_crawled
 from flows.model_registry import active_model_dir
 from flows.summary import RunSummary, SourceOutcome
 from index.factory import open_store
-from index.spool import Spool
+from index.spool import Spool, read_batch
 from index.store import StoreUnavailable
 from models.enrich import enrich
 
@@ -33,9 +32,6 @@ CRAWL_TAG = "kiemchung-crawl"
 # retried after 10 s and then 20 s, with jitter so several workers do not retry in step.
 CRAWL_RETRIES = 2
 CRAWL_BACKOFF_SECONDS = 10
-# Loading the classifier and its known-claim matcher first-touches underthesea's lazily loaded
-# models, which is not thread-safe; processing tasks run in threads, so they classify in turn.
-_ENRICH_LOCK = threading.Lock()
 
 
 class CrawlProcessFailed(RuntimeError):
@@ -119,6 +115,9 @@ def _write(settings: Settings, spool: Spool, batch: Path, outcome: SourceOutcome
         get_run_logger().warning("%s: items kept on disk: %s", outcome.source_id, exc)
         return
     outcome.indexed = result.written
+    if batch.exists():  # some items failed for a passing reason; the next run writes them
+        outcome.spooled = len(read_batch(batch))
+        outcome.messages.append(f"{outcome.spooled} items kept on disk for the next run")
     if result.failed:
         outcome.failed += len(result.failed)
         outcome.messages.append(f"{len(result.failed)} items rejected by the store (dead-letter)")
@@ -148,11 +147,10 @@ def process_source(
     )
     items = read_crawled(run.crawl_outputs(source_id))
     if items:
-        with _ENRICH_LOCK:
-            indexed = enrich(
-                items, flag_threshold=settings.flag_threshold,
-                artefact_dir=active_model_dir(settings),
-            )
+        # ``enrich`` loads the classifier once and lets threads classify in turn.
+        indexed = enrich(
+            items, flag_threshold=settings.flag_threshold, artefact_dir=active_model_dir(settings)
+        )
         outcome.new = len(indexed)
         outcome.flagged = sum(1 for item in indexed if item.classification.flagged)
         spool = Spool(settings.data_dir / "spool")

@@ -51,9 +51,10 @@ class Spool:
     def flush(self, store: ItemStore, path: Path | None = None) -> FlushResult:
         """Write pending batches (or just ``path``) to ``store``; delete each one fully written.
 
-        ``StoreUnavailable`` propagates and leaves the files in place for the next run.
-        Items the store rejects (a mapping error, say) are returned in ``failed`` and their
-        batch is moved aside to ``dead-letter/`` rather than retried for ever.
+        ``StoreUnavailable`` propagates and leaves the files in place for the next run. Items
+        the store refuses for good (a mapping error, say) are in the store's own dead-letter
+        list and reported in ``failed``; items that failed for a passing reason (the store was
+        overloaded or restarting) stay in the batch, which is kept for the next run.
         """
         written = 0
         failed: dict[str, str] = {}
@@ -63,13 +64,13 @@ class Spool:
             for start in range(0, len(items), BATCH):
                 report.merge(store.upsert(items[start : start + BATCH]))
             written += len(report.written)
-            if report.failed:
-                failed.update(report.failed)
-                dead = self.directory / "dead-letter"
-                dead.mkdir(exist_ok=True)
-                keep = [item for item in items if item.id in report.failed]
-                Spool(dead).put(batch.stem, keep)
-            batch.unlink()
+            refused = set(report.dead_lettered)
+            failed.update({k: v for k, v in report.failed.items() if k in refused})
+            retry = [item for item in items if item.id in report.failed and item.id not in refused]
+            if retry:
+                self.put(batch.stem, retry)
+            else:
+                batch.unlink()
         return FlushResult(written=written, failed=failed, files_left=len(self.pending()))
 
 

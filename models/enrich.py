@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 from core.records import ClassifyInput, CrawledItem, IndexedItem
+from models.predict import NarrativeClassifier
 
-# underthesea's CRF tagger is one shared object; tasks running in threads take turns.
-_CLASSIFY_LOCK = threading.Lock()
+# Loading first-touches underthesea's lazily loaded models and its CRF tagger is one shared
+# object, neither safe across threads; tasks running in threads load and classify in turn.
+_CLASSIFY_LOCK = threading.RLock()
+_LOADED: dict[tuple[Path | None, float], NarrativeClassifier] = {}
 BATCH = 256
 
 
-@cache
-def shared_classifier(artefact_dir: Path | None, flag_threshold: float):  # type: ignore[no-untyped-def]
-    """The classifier, loaded once per process and shared by every task."""
-    from models.predict import NarrativeClassifier
+def shared_classifier(artefact_dir: Path | None, flag_threshold: float) -> NarrativeClassifier:
+    """The classifier, loaded once per process and shared by every task.
 
-    return NarrativeClassifier.load(artefact_dir, flag_threshold=flag_threshold)
+    Loading happens under the lock too: two tasks starting together must not both load it.
+    """
+    key = (artefact_dir, flag_threshold)
+    with _CLASSIFY_LOCK:
+        if key not in _LOADED:
+            _LOADED[key] = NarrativeClassifier.load(artefact_dir, flag_threshold=flag_threshold)
+        return _LOADED[key]
 
 
 def enrich(
