@@ -139,8 +139,19 @@ def view_of(doc: Doc) -> TextView:
     """Everything later steps need from one analysed document."""
     cues: dict[str, list[str]] = doc._.cues or {}
     words: list[str] = doc._.words or [t.text for t in doc]
-    bounds: list[tuple[int, int]] = doc._.sentence_bounds or [(0, len(doc))]
-    sentences = [(doc[start:end].text, _segmented(words[start:end])) for start, end in bounds]
+    bounds: list[tuple[int, int]] = [
+        (start, end)
+        for start, end in (doc._.sentence_bounds if doc._.sentence_bounds is not None
+                           else [(0, len(doc))])
+        if start < end
+    ]
+    text: str = doc._.text
+
+    def span_text(start: int, end: int) -> str:
+        last = doc[end - 1]
+        return text[doc[start].idx : last.idx + len(last.text)]
+
+    sentences = [(span_text(start, end), _segmented(words[start:end])) for start, end in bounds]
     marked, quoted = _quote_marked(words, bounds)
     claims = [s.text for s in doc._.claim_sentences or ()]
     entities: list[str] = []

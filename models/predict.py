@@ -237,16 +237,16 @@ class NarrativeClassifier:
         in_words = columns < len(self._word_names)
         columns, values = columns[in_words], values[in_words]
         pushes = values * weights[columns]
-        contributions = [
-            (float(push), str(self._word_names[col]))
-            for col, push in zip(columns, pushes, strict=True)
-        ]
-        readable = [
-            (push, _readable(name)) for push, name in contributions
-            if push > 0 and all(_WORDLIKE.search(token) for token in name.split())
-        ]
-        best = sorted(readable, reverse=True)[:REASON_FEATURES]
-        return list(dict.fromkeys(name for _, name in best))
+        best: list[str] = []
+        for position in np.argsort(-pushes, kind="stable"):
+            if pushes[position] <= 0 or len(best) >= REASON_FEATURES:
+                break
+            name = str(self._word_names[columns[position]])
+            if all(_WORDLIKE.search(token) for token in name.split()):
+                readable = _readable(name)
+                if readable not in best:
+                    best.append(readable)
+        return best
 
     def _reasons(
         self,

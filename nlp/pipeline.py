@@ -266,18 +266,23 @@ def make_claim_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         claims: list[Span] = []
         ent_starts = {ent.start for ent in doc.ents}
         topic_starts: list[int] = doc._.topic_starts or []
+        full: str = doc._.text
         for start, end in doc._.sentence_bounds or ():
-            sent = doc[start:end]
-            text = sent.text
-            if end - start < 4 or text.rstrip().endswith("?"):
+            if end - start < 4:
+                continue
+            first = doc[start].idx
+            last_token = doc[end - 1]
+            last = last_token.idx + len(last_token.text)
+            text = full[first:last]
+            if text.endswith("?"):
                 continue
             signs = 0
             signs += bool(_NUMBER.search(text))
-            signs += any(i in ent_starts for i in range(sent.start, sent.end))
-            first, last = sent.start_char, sent.end_char
+            signs += any(i in ent_starts for i in range(start, end))
             signs += any(first <= offset < last for offset in topic_starts)
             signs += bool(_CLAIM_MARKERS.search(text))
             signs -= bool(_OPINION_OPENERS.search(text))
+            sent = doc[start:end]
             if signs >= CLAIM_MIN_SIGNS:
                 claims.append(sent)
         doc._.claim_sentences = claims
