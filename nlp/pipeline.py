@@ -44,7 +44,7 @@ for _name, _default in (
         Doc.set_extension(_name, default=_default)
 
 
-class UnderthesseaTokenizer:
+class UndertheseaTokenizer:
     """Normalise a text, segment it with underthesea, and align the words back to the text."""
 
     def __init__(self, vocab: Vocab) -> None:
@@ -70,13 +70,13 @@ class UnderthesseaTokenizer:
     def to_bytes(self, **_: object) -> bytes:
         return b""
 
-    def from_bytes(self, _data: bytes, **_: object) -> UnderthesseaTokenizer:
+    def from_bytes(self, _data: bytes, **_: object) -> UndertheseaTokenizer:
         return self
 
     def to_disk(self, _path: Path, **_: object) -> None:
         return None
 
-    def from_disk(self, _path: Path, **_: object) -> UnderthesseaTokenizer:
+    def from_disk(self, _path: Path, **_: object) -> UndertheseaTokenizer:
         return self
 
 
@@ -139,11 +139,11 @@ def _align(
 
 
 @spacy.registry.tokenizers("kiemchung.underthesea_tokenizer")
-def create_underthesea_tokenizer() -> Callable[[Language], UnderthesseaTokenizer]:
+def create_underthesea_tokenizer() -> Callable[[Language], UndertheseaTokenizer]:
     """The tokenizer factory named in ``config.cfg``."""
 
-    def make(nlp: Language) -> UnderthesseaTokenizer:
-        return UnderthesseaTokenizer(nlp.vocab)
+    def make(nlp: Language) -> UndertheseaTokenizer:
+        return UndertheseaTokenizer(nlp.vocab)
 
     return make
 
