@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 Label = Literal[
     "irrelevant",
@@ -17,18 +17,7 @@ Label = Literal[
     "green_scam",
 ]
 
-LABELS: Final[tuple[str, ...]] = (
-    "irrelevant",
-    "none",
-    "opinion",
-    "climate_denial",
-    "solution_myth",
-    "nuclear_misinfo",
-    "disaster_hoax",
-    "health_pollution",
-    "fabricated_policy",
-    "green_scam",
-)
+LABELS: Final[tuple[str, ...]] = get_args(Label)
 
 NOT_MISLEADING_LABELS: Final[frozenset[str]] = frozenset({"irrelevant", "none", "opinion"})
 MISLEADING_LABELS: Final[tuple[str, ...]] = tuple(
@@ -36,7 +25,7 @@ MISLEADING_LABELS: Final[tuple[str, ...]] = tuple(
 )
 
 Verdict = Literal["confirmed", "not_misleading", "needs_expert", "duplicate"]
-VERDICTS: Final[tuple[str, ...]] = ("confirmed", "not_misleading", "needs_expert", "duplicate")
+VERDICTS: Final[tuple[str, ...]] = get_args(Verdict)
 
 #: Vietnamese names shown to reviewers and analysts.
 LABEL_NAMES_VI: Final[dict[str, str]] = {

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.clock import as_utc, now_utc
-from core.labels import LABELS, is_misleading
+from core.labels import LABELS, Verdict, is_misleading
 
 SourceKind = Literal["news", "social", "import"]
 
@@ -106,16 +106,13 @@ class IndexedItem(BaseModel):
         return self.item.id
 
 
-VerdictName = Literal["confirmed", "not_misleading", "needs_expert", "duplicate"]
-
-
 class ReviewVerdict(BaseModel):
     """A reviewer's decision on an item, with who, when and why. Never edited in place."""
 
     model_config = ConfigDict(extra="forbid")
 
     item_id: str
-    verdict: VerdictName
+    verdict: Verdict
     label: str | None = Field(default=None, description="The narrative label the reviewer gives")
     note: str = ""
     evidence: list[str] = Field(default_factory=list)

@@ -3,12 +3,9 @@ record verdicts: every verdict survives, on the item and in the audit log."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from core.records import ReviewVerdict
 from core.settings import Settings
@@ -19,32 +16,7 @@ from tests.factories import make_item
 N_ITEMS = 600
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ItemStore]:
-    if request.param == "sqlite":
-        settings = Settings(data_dir=tmp_path)
-    else:
-        settings = Settings(
-            data_dir=tmp_path,
-            es_url=request.getfixturevalue("es_url"),
-            index_prefix=request.getfixturevalue("es_prefix"),
-        )
-    opened = open_store(settings)
-    yield opened
-    _drop_template(opened)
-    opened.close()
 
-
-def _drop_template(store: ItemStore) -> None:
-    """Migrations put an index template; the shared node should not collect them."""
-    from elasticsearch import NotFoundError
-
-    from index.es_store import ElasticStore
-
-    if not isinstance(store, ElasticStore):
-        return
-    with contextlib.suppress(NotFoundError):
-        store.client.indices.delete_index_template(name=store.names.items_template)
 
 
 def _items() -> list:
@@ -140,5 +112,4 @@ def test_a_verdict_in_the_window_between_copy_and_switch_survives(
     assert earlier.verdict.verdict == "needs_expert"
     moved = store.get(items[2].id)
     assert moved is not None and moved.indexed.indexed_at.year == 2027
-    _drop_template(store)
     store.close()

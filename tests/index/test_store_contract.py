@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from core.records import ReviewVerdict
-from core.settings import Settings
-from index.factory import open_store
 from index.query import SearchQuery
 from index.store import ItemStore
 from tests.factories import make_item
-
-
-@pytest.fixture(params=["sqlite", "elasticsearch"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ItemStore]:
-    if request.param == "sqlite":
-        settings = Settings(data_dir=tmp_path)
-    else:
-        es_url = request.getfixturevalue("es_url")
-        prefix = request.getfixturevalue("es_prefix")
-        settings = Settings(data_dir=tmp_path, es_url=es_url, index_prefix=prefix)
-    opened = open_store(settings)
-    yield opened
-    opened.close()
 
 
 def _corpus() -> list:

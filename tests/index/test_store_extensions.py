@@ -3,12 +3,8 @@ on SQLite and on a real Elasticsearch node alike."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from core.records import Enrichment, ReviewVerdict
 from core.settings import Settings
@@ -16,34 +12,6 @@ from index.factory import open_store
 from index.query import SearchQuery
 from index.store import ItemStore
 from tests.factories import make_item
-
-
-@pytest.fixture(params=["sqlite", "elasticsearch"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ItemStore]:
-    if request.param == "sqlite":
-        settings = Settings(data_dir=tmp_path)
-    else:
-        settings = Settings(
-            data_dir=tmp_path,
-            es_url=request.getfixturevalue("es_url"),
-            index_prefix=request.getfixturevalue("es_prefix"),
-        )
-    opened = open_store(settings)
-    yield opened
-    _drop_template(opened)
-    opened.close()
-
-
-def _drop_template(store: ItemStore) -> None:
-    """Migrations put an index template; the shared node should not collect them."""
-    from elasticsearch import NotFoundError
-
-    from index.es_store import ElasticStore
-
-    if not isinstance(store, ElasticStore):
-        return
-    with contextlib.suppress(NotFoundError):
-        store.client.indices.delete_index_template(name=store.names.items_template)
 
 
 def _items() -> list:
@@ -202,5 +170,4 @@ def test_a_migration_builds_the_new_index_from_the_versioned_template(
         client.indices.create(index=by_hand)
         assert client.indices.get_mapping(index=by_hand)[by_hand]["mappings"] == mapping
     finally:
-        _drop_template(store)
         store.close()
