@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from core.labels import Label
-from core.records import ReviewVerdict, VerdictName
+from core.labels import Label, Verdict
+from core.records import ReviewVerdict
 from dashboards.exports import csv_lines, export_row, json_chunks
 from dashboards.filters import PageFilters, api_filters
 from dashboards.review_pages import label_problem, store_of
@@ -73,7 +73,7 @@ EvidenceLink = Annotated[str, Field(
 
 
 class VerdictIn(BaseModel):
-    verdict: VerdictName
+    verdict: Verdict
     label: Label | None = None
     note: str = Field("", max_length=4000)
     evidence: list[EvidenceLink] = Field(default_factory=list, max_length=10)
