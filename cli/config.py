@@ -11,7 +11,7 @@ _SECRET_WORDS = ("password", "token", "key", "secret")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("config", help="show the settings in force")
+    parser = subparsers.add_parser("config", help="xem cấu hình (show the settings in force)")
     parser.set_defaults(handler=run)
 
 

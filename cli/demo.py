@@ -17,7 +17,8 @@ DEMO_SITE_DIR = Path(__file__).resolve().parent.parent / "crawlers" / "demo_site
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "demo", help="crawl the bundled demo site, classify and index it (embedded store)"
+        "demo",
+        help="chạy thử trên trang demo (crawl the bundled demo site, classify, index)",
     )
     parser.add_argument(
         "--port", type=int, default=DEMO_PORT,

@@ -14,7 +14,7 @@ from index.store import StoreUnavailable
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "index", help="set up the index, show its state, flush the spool"
+        "index", help="quản lý kho (set up the index, status, spool, migrate, retention)"
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("setup", help="create indices and aliases (safe to rerun)")
