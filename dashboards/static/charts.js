@@ -2,8 +2,13 @@
 "use strict";
 
 (function () {
-  const PALETTE = ["#b42318", "#c4320a", "#b54708", "#027a48", "#175cd3", "#6941c6", "#c11574",
-                   "#0e7090", "#4e5ba6", "#667085"];
+  // One colour per narrative, the same on every chart, from a colour-blind-safe palette
+  // (Okabe and Ito), so two labels stacked in one bar never look alike.
+  const LABEL_COLOURS = {
+    climate_denial: "#E69F00", solution_myth: "#56B4E9", nuclear_misinfo: "#009E73",
+    disaster_hoax: "#D55E00", health_pollution: "#CC79A7", fabricated_policy: "#0072B2",
+    green_scam: "#F0E442", none: "#999999", opinion: "#7f7f7f", irrelevant: "#c7c7c7",
+  };
 
   function names(holder) {
     const keys = holder.dataset.labels.split(",");
@@ -25,8 +30,9 @@
     const query = holder.dataset.query;
     const labelNames = names(holder);
     const timeline = await getJSON("/api/stats/timeline?" + query);
-    const datasets = Object.entries(timeline.series).map(([label, counts], i) => ({
-      label: labelNames[label] || label, data: counts, backgroundColor: PALETTE[i % PALETTE.length],
+    const datasets = Object.entries(timeline.series).map(([label, counts]) => ({
+      label: labelNames[label] || label, data: counts,
+      backgroundColor: LABEL_COLOURS[label] || "#444444",
     }));
     new Chart(document.getElementById("timeline-chart"), {
       type: "bar",
