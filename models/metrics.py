@@ -110,3 +110,92 @@ def format_report(metrics: dict[str, Any], title: str) -> str:
     for label, row in zip(metrics["confusion_labels"], metrics["confusion_matrix"], strict=True):
         lines.append(f"| `{label}` | " + " | ".join(str(v) for v in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def heldout_extras(
+    gold: Sequence[str],
+    predicted: Sequence[str],
+    flagged: Sequence[bool],
+    hard_cases: Sequence[str | None],
+    styles: Sequence[str],
+) -> dict[str, Any]:
+    """What the challenge set's README asks to report beyond ``compute_metrics``: macro-F1 over
+    all ten labels, flag precision and recall, false flags by hard case, recall on opinions
+    built on a false fact, and results by style. Reporting only: nothing here feeds training."""
+    n = len(gold)
+    gold_flag = [is_misleading(label) for label in gold]
+    tp = sum(g and f for g, f in zip(gold_flag, flagged, strict=True))
+    fp = sum((not g) and f for g, f in zip(gold_flag, flagged, strict=True))
+    fn = sum(g and not f for g, f in zip(gold_flag, flagged, strict=True))
+    macro_all = float(f1_score(gold, predicted, labels=list(LABELS), average="macro",
+                               zero_division=0)) if n else 0.0
+
+    def share(rows: list[int]) -> dict[str, Any]:
+        hits = sum(flagged[i] for i in rows)
+        return {"n": len(rows), "flagged": hits,
+                "share": round(hits / len(rows), 4) if rows else None}
+
+    by_case = {
+        case: share([i for i in range(n) if hard_cases[i] == case])
+        for case in ("debunk", "official_warning", "criticism")
+    }
+    by_case["none (all)"] = share([i for i in range(n) if gold[i] == "none"])
+    by_case["opinion (all)"] = share([i for i in range(n) if gold[i] == "opinion"])
+    by_case["irrelevant (all)"] = share([i for i in range(n) if gold[i] == "irrelevant"])
+    ffo = [i for i in range(n) if hard_cases[i] == "false_fact_opinion"]
+    by_style: dict[str, dict[str, Any]] = {}
+    for style in sorted(set(styles)):
+        rows = [i for i in range(n) if styles[i] == style]
+        mis = [i for i in rows if gold_flag[i]]
+        clean = [i for i in rows if not gold_flag[i]]
+        by_style[style or "?"] = {
+            "n": len(rows),
+            "accuracy": round(sum(gold[i] == predicted[i] for i in rows) / len(rows), 4),
+            "flag_recall": round(sum(flagged[i] for i in mis) / len(mis), 4) if mis else None,
+            "false_flag_share": round(sum(flagged[i] for i in clean) / len(clean), 4)
+            if clean else None,
+        }
+    return {
+        "macro_f1_all": round(macro_all, 4),
+        "flag_precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+        "flag_recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
+        "false_flags": by_case,
+        "false_fact_opinion_recall": share(ffo),
+        "by_style": by_style,
+    }
+
+
+def format_heldout(metrics: dict[str, Any], title: str) -> str:
+    """``format_report`` plus the held-out extras of ``heldout_extras``."""
+    text = format_report(metrics, title)
+    extra = metrics.get("heldout")
+    if not extra:
+        return text
+    lines = [
+        "",
+        f"Flag precision {extra['flag_precision']:.3f}, flag recall {extra['flag_recall']:.3f}; "
+        f"macro-F1 over all ten labels {extra['macro_f1_all']:.3f}.",
+        "",
+        "Flagged items among those that must not be flagged, and recall on opinions built on a "
+        "false fact:",
+        "",
+        "| items | n | flagged | share |",
+        "|---|---|---|---|",
+    ]
+    for name, row in extra["false_flags"].items():
+        shown = "n/a" if row["share"] is None else f"{row['share']:.3f}"
+        lines.append(f"| {name} | {row['n']} | {row['flagged']} | {shown} |")
+    ffo = extra["false_fact_opinion_recall"]
+    shown = "n/a" if ffo["share"] is None else f"{ffo['share']:.3f}"
+    lines.append(f"| false_fact_opinion (flagged = recall) | {ffo['n']} | {ffo['flagged']} "
+                 f"| {shown} |")
+    lines += ["", "| style | n | accuracy | flag recall | false-flag share |",
+              "|---|---|---|---|---|"]
+
+    def fmt(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    for style, row in extra["by_style"].items():
+        lines.append(f"| {style} | {row['n']} | {fmt(row['accuracy'])} | "
+                     f"{fmt(row['flag_recall'])} | {fmt(row['false_flag_share'])} |")
+    return text + "\n".join(lines) + "\n"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-from models.metrics import format_report
+from models.metrics import format_heldout, format_report
 from models.thresholds import FLAG_THRESHOLD, MAX_FALSE_FLAG_SHARE, RELEVANCE_THRESHOLD
 
 
@@ -23,7 +24,16 @@ def _cv_table(rows: list[dict[str, Any]], chosen: float) -> str:
     return "\n".join(lines)
 
 
-def render(metadata: dict[str, Any], cv: list[dict[str, Any]], test: dict[str, Any]) -> str:
+#: Key of the challenge-set numbers in ``metrics.json``.
+CHALLENGE_KEY = "challenge_heldout_never_trained_or_tuned_on"
+
+
+def render(
+    metadata: dict[str, Any],
+    cv: list[dict[str, Any]],
+    test: dict[str, Any],
+    challenge: dict[str, Any] | None = None,
+) -> str:
     """The card as Markdown."""
     counts = "\n".join(f"| `{k}` | {v} |" for k, v in metadata["label_counts"].items())
     styles = ", ".join(f"{k}: {v}" for k, v in metadata["style_counts"].items())
@@ -37,6 +47,16 @@ def render(metadata: dict[str, Any], cv: list[dict[str, Any]], test: dict[str, A
     )
     test_part = (
         format_report(test, "Test split").split("\n", 2)[2] if test else "No test split.\n"
+    )
+    challenge_part = (
+        "The independent, hand-written challenge set (`models/data/challenge/`, 300 items, 30 per\n"
+        "label, written apart from the corpus and closer to real feeds: comments, teencode, long\n"
+        "news paragraphs, near-miss off-topic items). It was never used for training, tuning,\n"
+        "calibration or feature choices; it is scored once, after the model is fixed. It is the\n"
+        "better guide to real-world behaviour.\n\n"
+        + format_heldout(challenge, "Challenge").split("\n", 2)[2]
+        if challenge
+        else "No challenge set was found.\n"
     )
     weights = ", ".join(f"{k} x{v}" for k, v in metadata["hard_case_weights"].items())
     return f"""# Model card: {metadata['name']}
@@ -96,6 +116,9 @@ The largest odds whose opinion and debunk flag rates stay at or under
 ## Metrics on the test split (never used for tuning)
 
 {test_part}
+## Metrics on the held-out challenge set (never trained or tuned on)
+
+{challenge_part}
 ## Limits
 
 - The corpus is mostly written for the project, modelled on real Vietnamese rumours, debunks
@@ -122,7 +145,19 @@ this model version.
 
 
 def write(
-    path: Path, metadata: dict[str, Any], cv: list[dict[str, Any]], test: dict[str, Any]
+    path: Path,
+    metadata: dict[str, Any],
+    cv: list[dict[str, Any]],
+    test: dict[str, Any],
+    challenge: dict[str, Any] | None = None,
 ) -> Path:
-    path.write_text(render(metadata, cv, test), encoding="utf-8")
+    """Write the card; without ``challenge``, the challenge numbers come from ``metrics.json``
+    beside the card when it has them for this version (``kiemchung train`` writes it first)."""
+    if challenge is None:
+        metrics_path = path.parent / "metrics.json"
+        if metrics_path.is_file():
+            stored = json.loads(metrics_path.read_text(encoding="utf-8"))
+            if stored.get("version") == metadata.get("version"):
+                challenge = stored.get(CHALLENGE_KEY)
+    path.write_text(render(metadata, cv, test, challenge), encoding="utf-8")
     return path

@@ -14,7 +14,14 @@ import scipy.sparse as sp
 from core.labels import LABEL_NAMES_VI, is_misleading
 from core.records import Classification, ClassifyInput, Enrichment, Prediction
 from models import artefacts as store
-from models.features import QUOTED_PREFIX, TextView, analyse_texts, item_text, transform
+from models.features import (
+    LEGACY_DENSE_WEIGHT,
+    QUOTED_PREFIX,
+    TextView,
+    analyse_texts,
+    item_text,
+    transform,
+)
 from models.thresholds import (
     FLAG_THRESHOLD,
     LONG_TEXT_WORDS,
@@ -62,7 +69,8 @@ def lexicon_counts(views: Sequence[TextView]) -> tuple[np.ndarray, np.ndarray]:
 
 def score_views(bundle: store.Artefacts, views: Sequence[TextView]) -> Scores:
     """Run the three models over analysed texts."""
-    features = transform(bundle.vectorizers, views)
+    dense_weight = float(bundle.metadata.get("dense_weight", LEGACY_DENSE_WEIGHT))
+    features = transform(bundle.vectorizers, views, dense_weight)
     relevance = bundle.relevance.predict_proba(features)
     misleading = bundle.misleading.predict_proba(features)
     topic_terms, words = lexicon_counts(views)

@@ -71,6 +71,10 @@ def test_train_and_evaluate_on_a_small_corpus(
     assert "Confusion matrix" in printed
     report = json.loads((reports / "evaluation.json").read_text(encoding="utf-8"))
     assert report["split"] == "train" and report["n"] > 0
+    # Second section: the held-out challenge set, reported (never trained or tuned on).
+    assert "held-out challenge set, never trained or tuned on" in printed
+    assert report["challenge"]["n"] == 300 and "heldout" in report["challenge"]
+    assert "held-out challenge set" in (reports / "evaluation.md").read_text(encoding="utf-8")
 
 
 def test_classify_opens_no_network_connection(
