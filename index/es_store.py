@@ -21,13 +21,12 @@ from core.records import IndexedItem, ReviewVerdict
 from core.settings import Settings
 from index.documents import PIPELINE_FIELDS, from_document, to_document
 from index.es_schema import IndexNames, ensure_index, load_schema
-from index.highlight import highlight, query_terms
+from index.highlight import query_terms, search_hit
 from index.query import (
     AggregateBy,
     AuditEntry,
     DeadLetter,
     MigrationReport,
-    SearchHit,
     SearchQuery,
     SearchResult,
     StoredItem,
@@ -229,16 +228,7 @@ class ElasticStore:
                 size=query.size,
                 track_total_hits=True,
             )
-        terms = query_terms(query.text, exact=query.exact)
-        hits = []
-        for hit in found["hits"]["hits"]:
-            stored = _stored(hit["_source"])
-            item = stored.indexed.item
-            marks = {
-                "title": highlight(item.title, terms, exact=query.exact),
-                "text": highlight(" ".join((item.lead, item.text)), terms, exact=query.exact),
-            }
-            hits.append(SearchHit(stored=stored, highlights={k: v for k, v in marks.items() if v}))
+        hits = [search_hit(_stored(hit["_source"]), query) for hit in found["hits"]["hits"]]
         return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits)
 
     def count(self, query: SearchQuery | None = None) -> int:

@@ -6,6 +6,7 @@ import html
 import re
 
 from core.text import fold_diacritics, nfc
+from index.query import SearchHit, SearchQuery, StoredItem
 
 WORD = re.compile(r"\w+", re.UNICODE)
 FRAGMENT_CHARS = 160
@@ -55,3 +56,14 @@ def _render(text: str, left: int, right: int, spans: list[tuple[int, int]]) -> s
     parts.append(html.escape(text[cursor:right]))
     parts.append("…" if right < len(text) else "")
     return "".join(parts)
+
+
+def search_hit(stored: StoredItem, query: SearchQuery) -> SearchHit:
+    """A search hit with the query's words marked in its title and text (lead included)."""
+    terms = query_terms(query.text, exact=query.exact)
+    item = stored.indexed.item
+    marks = {
+        "title": highlight(item.title, terms, exact=query.exact),
+        "text": highlight(" ".join((item.lead, item.text)), terms, exact=query.exact),
+    }
+    return SearchHit(stored=stored, highlights={k: v for k, v in marks.items() if v})

@@ -15,13 +15,12 @@ from typing import Any
 from core.clock import as_utc, now_utc
 from core.records import IndexedItem, ReviewVerdict
 from index.documents import from_document, refusal_reason, to_document
-from index.highlight import highlight, query_terms
+from index.highlight import query_terms, search_hit
 from index.query import (
     AggregateBy,
     AuditEntry,
     DeadLetter,
     MigrationReport,
-    SearchHit,
     SearchQuery,
     SearchResult,
     StoredItem,
@@ -228,16 +227,7 @@ class SqliteStore:
                 f"WHERE {where} ORDER BY {order}, items.id LIMIT ? OFFSET ?",
                 [*params, query.size, query.offset],
             ).fetchall()
-        terms = query_terms(query.text, exact=query.exact)
-        hits = []
-        for row in rows:
-            stored = self._stored(row)
-            item = stored.indexed.item
-            marks = {
-                "title": highlight(item.title, terms, exact=query.exact),
-                "text": highlight(" ".join((item.lead, item.text)), terms, exact=query.exact),
-            }
-            hits.append(SearchHit(stored=stored, highlights={k: v for k, v in marks.items() if v}))
+        hits = [search_hit(self._stored(row), query) for row in rows]
         return SearchResult(total=total, hits=hits)
 
     def count(self, query: SearchQuery | None = None) -> int:
