@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from core.labels import LABELS
 
@@ -61,9 +61,11 @@ def split_of(example_id: str) -> Split:
     return "test"
 
 
-def read_examples(path: Path, bad: list[BadLine] | None = None) -> list[Example]:
-    """Examples of one JSON Lines file; malformed lines go to ``bad`` instead of failing."""
-    examples: list[Example] = []
+def _labelled_lines(
+    path: Path, bad: list[BadLine] | None
+) -> Iterator[tuple[int, dict[str, Any], str, str, str]]:
+    """(line number, object, label, text, title) of every usable line of a JSON Lines file of
+    labelled texts; a malformed line goes to ``bad`` and the reading goes on."""
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -74,24 +76,31 @@ def read_examples(path: Path, bad: list[BadLine] | None = None) -> list[Example]
                 if label not in LABELS:
                     raise ValueError(f"unknown label {label!r}")
                 text = str(raw.get("text") or "")
-                if not text.strip() and not str(raw.get("title") or "").strip():
+                title = str(raw.get("title") or "")
+                if not text.strip() and not title.strip():
                     raise ValueError("empty text")
-                examples.append(
-                    Example(
-                        id=str(raw.get("id") or f"{path.stem}-line{number}"),
-                        text=text,
-                        label=label,
-                        title=str(raw.get("title") or ""),
-                        style=str(raw.get("style") or ""),
-                        hard_case=raw.get("hard_case"),
-                        topic=str(raw.get("topic") or ""),
-                        provenance=str(raw.get("provenance") or ""),
-                    )
-                )
             except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
                 if bad is not None:
                     bad.append(BadLine(path, number, str(exc)))
-    return examples
+                continue
+            yield number, raw, label, text, title
+
+
+def read_examples(path: Path, bad: list[BadLine] | None = None) -> list[Example]:
+    """Examples of one JSON Lines file; malformed lines go to ``bad`` instead of failing."""
+    return [
+        Example(
+            id=str(raw.get("id") or f"{path.stem}-line{number}"),
+            text=text,
+            label=label,
+            title=title,
+            style=str(raw.get("style") or ""),
+            hard_case=raw.get("hard_case"),
+            topic=str(raw.get("topic") or ""),
+            provenance=str(raw.get("provenance") or ""),
+        )
+        for number, raw, label, text, title in _labelled_lines(path, bad)
+    ]
 
 
 def load_corpus(
@@ -117,25 +126,12 @@ def read_verdicts(path: Path, bad: list[BadLine] | None = None) -> list[Example]
     """Reviewer verdicts exported from the index (``{"text","title","label"}`` lines) as
     training examples. Their ids are hashes of the text, so they split like any example."""
     examples: list[Example] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-                label = str(raw["label"])
-                if label not in LABELS:
-                    raise ValueError(f"unknown label {label!r}")
-                text = str(raw.get("text") or "")
-                title = str(raw.get("title") or "")
-                digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:16]
-                examples.append(
-                    Example(id=f"verdict-{digest}", text=text, title=title, label=label,
-                            provenance=f"reviewer verdict exported to {path.name}")
-                )
-            except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-                if bad is not None:
-                    bad.append(BadLine(path, number, str(exc)))
+    for _, _, label, text, title in _labelled_lines(path, bad):
+        digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:16]
+        examples.append(
+            Example(id=f"verdict-{digest}", text=text, title=title, label=label,
+                    provenance=f"reviewer verdict exported to {path.name}")
+        )
     return examples
 
 
