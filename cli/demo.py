@@ -59,10 +59,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     where = settings.es_url or str(settings.sqlite_path)
-    print()
-    print(summary)
+    crawled = summary.totals.new if summary else 0
     print()
     print("=== Kiểm Chứng demo ===")
+    print(f"Items crawled this run: {crawled} new (the per-source summary is logged above)")
     print(f"Items in the store ({where}): {total}")
     print(f"Items flagged for review: {flagged}")
     print("By label: " + ", ".join(f"{k} {v}" for k, v in sorted(by_label.items())))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.clock import as_utc, now_utc
 from core.settings import load_settings
+from flows.summary import RunSummary  # plain data: importing it does not start Prefect
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         settings_dir=settings.data_dir, sources_file=args.sources, source_ids=args.source_ids,
         base_url=args.base_url, since=since, run_key=args.run_key,
     )
-    print(summary)
+    print(summary.text() if summary else "the run ended before writing its summary")
     return 0 if ok else 1
 
 
@@ -53,8 +54,9 @@ def run_nightly(
     base_url: str | None = None,
     since: datetime | None = None,
     run_key: str | None = None,
-) -> tuple[str, bool]:
-    """Run the flow; return its summary text and whether every source succeeded."""
+) -> tuple[RunSummary | None, bool]:
+    """Run the flow; return its summary (None if it ended before writing one) and whether
+    every source succeeded."""
     from flows.runtime import prepare
 
     prepare(load_settings())
@@ -69,12 +71,9 @@ def run_nightly(
         return_state=True,
     )
     summary_file = settings_dir / "runs" / key / "summary.json"
+    summary = None
     if summary_file.exists():
-        from flows.summary import RunSummary
-
-        text = RunSummary.model_validate(json.loads(summary_file.read_text("utf-8"))).text()
-    else:
-        text = f"run {key} ended without a summary: {state.message}"
+        summary = RunSummary.model_validate(json.loads(summary_file.read_text("utf-8")))
     if not state.is_completed():
         print(f"kiemchung: run {key} ended {state.name}: {state.message}", file=sys.stderr)
-    return text, state.is_completed()
+    return summary, state.is_completed()

@@ -74,6 +74,11 @@ class Settings:
         default="Asia/Ho_Chi_Minh", metadata={"help": "Zone of schedules and reports"}
     )
 
+    def __post_init__(self) -> None:
+        # Absolute from the start: the crawler and flow workers run in other processes and
+        # other working directories, and must all find the same store, state and spool.
+        object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser().absolute())
+
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "kiemchung.sqlite3"

@@ -12,7 +12,15 @@ from core.settings import Settings, SettingsError, load_settings, settings_table
 def test_defaults_use_the_embedded_store(tmp_path: Path) -> None:
     settings = load_settings({}, config_file=tmp_path / "absent.toml")
     assert settings.es_url is None and not settings.uses_elasticsearch
-    assert settings.sqlite_path == Path("data") / "kiemchung.sqlite3"
+    assert settings.sqlite_path == Path.cwd() / "data" / "kiemchung.sqlite3"
+
+
+def test_data_dir_is_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Child processes (the crawler, flow workers) start elsewhere and must find the same data."""
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({"KIEMCHUNG_DATA_DIR": "store"}, config_file=tmp_path / "x.toml")
+    assert settings.data_dir == tmp_path / "store"
+    assert Settings(data_dir=Path("rel")).data_dir == tmp_path / "rel"
 
 
 def test_environment_beats_file_beats_default(tmp_path: Path) -> None:

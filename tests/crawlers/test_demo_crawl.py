@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from core.ids import doc_id_for_url
 from core.records import CrawledItem
+from core.settings import Settings
 from crawlers.localsite import LocalSite
 from crawlers.runner import crawl
 from tests.crawlers.conftest import DEMO_SITE, DEMO_SOURCES
@@ -57,3 +60,16 @@ def test_items_carry_ids_dates_and_clean_text(settings, demo_site: LocalSite,
     assert dam.author == "Hoàng Minh"
     assert dam.section == "Thời sự"
     assert json.loads(out.read_text("utf-8").splitlines()[0])["language"] == "vi"
+
+
+def test_a_relative_data_dir_means_the_caller_s_directory(
+    tmp_path: Path, demo_site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crawl runs in a child process started elsewhere; its state must land beside the
+    caller's data, or the next crawl from there would not know what it already has."""
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(data_dir=Path("data"), allow_loopback=True)
+    report = crawl(settings, tmp_path / "out.jsonl", sources_file=DEMO_SOURCES,
+                   base_url=demo_site.base_url)
+    assert report.total_new > 0
+    assert (tmp_path / "data" / "crawl_state.sqlite3").exists()
