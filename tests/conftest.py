@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,27 @@ def es_prefix(es_url: str) -> Iterator[str]:
     for template in templates.get("index_templates", []):
         client.indices.delete_index_template(name=template["name"])
     client.close()
+
+
+_ES_OUTCOMES: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the Elasticsearch node, so the summary can count them."""
+    for item in items:
+        if "es_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.elasticsearch)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "elasticsearch" not in report.keywords:
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _ES_OUTCOMES[report.outcome] = _ES_OUTCOMES.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly whether the Elasticsearch tests ran against a real node."""
+    url = os.environ.get("KIEMCHUNG_TEST_ES_URL") or "no node (KIEMCHUNG_TEST_ES_URL unset)"
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in _ES_OUTCOMES.items())
+    terminalreporter.write_line(f"Elasticsearch tests against {url}: {counts}")
