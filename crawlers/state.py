@@ -102,6 +102,3 @@ class CrawlState:
                 "DO UPDATE SET last_success = excluded.last_success",
                 (source_id, when.isoformat()),
             )
-
-    def count_urls(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM seen_url").fetchone()[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,14 +71,3 @@ def parse_sitemap(body: bytes, max_size: int = 50 * 1024 * 1024) -> list[Sitemap
             published=parse_date(fields.get("publication_date")),
         ))
     return entries
-
-
-def gunzip_ok(body: bytes) -> bool:
-    """True if ``body`` is not gzip or is a readable gzip stream."""
-    try:
-        inflate(body, 1)
-    except SitemapTooLarge:
-        return True
-    except (OSError, zlib.error, gzip.BadGzipFile):
-        return False
-    return True
