@@ -3,19 +3,18 @@ and the items reviewers confirmed as misleading, with their verdicts."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from core.clock import now_utc
 from dashboards.reports.period import Period
-from index.query import MAX_PAGE_SIZE, SearchQuery
+from index.query import SearchQuery
 from index.store import ItemStore
 
-# Elasticsearch pages through at most 10 000 hits; source and province counts read items, so
-# past that they cover the most recent 10 000 of the period (the report says so).
-MAX_SCANNED = 10_000
+# Sources and provinces a report can list; the store counts them all, the report keeps these.
+MAX_BREAKDOWN_KEYS = 1_000
 # Confirmed items are listed one per row; a year with more than this shows the most recent.
 MAX_CONFIRMED = 500
 
@@ -52,12 +51,7 @@ class ReportData:
     trend: list[TrendPoint]
     confirmed: list[ConfirmedItem]
     confirmed_total: int
-    scanned: int
     generated_at: datetime = field(default_factory=now_utc)
-
-    @property
-    def partial_breakdown(self) -> bool:
-        return self.scanned < self.total
 
 
 def _within(period: Period, **filters: Any) -> SearchQuery:
@@ -72,18 +66,6 @@ def gather(store: ItemStore, period: Period) -> ReportData:
     store.refresh()
     everything = _within(period)
     total = store.count(everything)
-    by_source: Counter[str] = Counter()
-    by_province: Counter[str] = Counter()
-    scanned = 0
-    while scanned < min(total, MAX_SCANNED):
-        page = store.search(_within(period, sort="recency", offset=scanned, size=MAX_PAGE_SIZE))
-        if not page.hits:
-            break
-        for hit in page.hits:
-            indexed = hit.stored.indexed
-            by_source[indexed.item.source_id] += 1
-            by_province.update(set(indexed.enrichment.provinces))
-        scanned += len(page.hits)
     trend = [
         TrendPoint(
             bucket.label,
@@ -100,33 +82,25 @@ def gather(store: ItemStore, period: Period) -> ReportData:
         total=total,
         flagged=store.count(_within(period, flagged=True)),
         by_label=dict(sorted(store.count_by_label(everything).items(), key=lambda kv: -kv[1])),
-        by_source=dict(by_source.most_common()),
-        by_province=dict(by_province.most_common()),
+        by_source=store.aggregate(everything, by="source", size=MAX_BREAKDOWN_KEYS),
+        by_province=store.aggregate(everything, by="province", size=MAX_BREAKDOWN_KEYS),
         trend=trend,
         confirmed=confirmed,
         confirmed_total=confirmed_total,
-        scanned=scanned,
     )
 
 
 def _confirmed(store: ItemStore, period: Period) -> tuple[list[ConfirmedItem], int]:
+    query = _within(period, review_status="confirmed", sort="recency")
     rows: list[ConfirmedItem] = []
-    total = store.count(_within(period, review_status="confirmed"))
-    offset = 0
-    while offset < min(total, MAX_CONFIRMED):
-        page = store.search(_within(period, review_status="confirmed", sort="recency",
-                                    offset=offset, size=MAX_PAGE_SIZE))
-        if not page.hits:
-            break
-        offset += len(page.hits)
-        for hit in page.hits:
-            item, verdict = hit.stored.indexed, hit.stored.verdict
-            if verdict is None:
-                continue
-            rows.append(ConfirmedItem(
-                title=item.item.title, url=item.item.url, source_id=item.item.source_id,
-                date=item.item.published or item.item.fetched_at,
-                label=item.classification.label, verdict_label=verdict.label,
-                note=verdict.note, verdict_at=verdict.at,
-            ))
-    return rows[:MAX_CONFIRMED], total
+    for stored in islice(store.scan(query), MAX_CONFIRMED):
+        item, verdict = stored.indexed, stored.verdict
+        if verdict is None:
+            continue
+        rows.append(ConfirmedItem(
+            title=item.item.title, url=item.item.url, source_id=item.item.source_id,
+            date=item.item.published or item.item.fetched_at,
+            label=item.classification.label, verdict_label=verdict.label,
+            note=verdict.note, verdict_at=verdict.at,
+        ))
+    return rows, store.count(query)
