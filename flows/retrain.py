@@ -16,7 +16,7 @@ from core.labels import is_misleading
 from core.settings import Settings, load_settings
 from flows.model_registry import activate, active_model_dir, models_root
 from index.factory import open_store
-from index.query import MAX_PAGE_SIZE, ReviewStatus, SearchQuery
+from index.query import ReviewStatus, SearchQuery
 
 #: Verdicts that say what an item is; "needs an expert" and "duplicate" do not.
 TRAINING_STATUSES: tuple[ReviewStatus, ...] = ("confirmed", "not_misleading")
@@ -55,18 +55,11 @@ def gather_verdicts(settings: Settings, out: Path) -> int:
     try:
         with out.open("w", encoding="utf-8") as handle:
             for status in TRAINING_STATUSES:
-                offset = 0
-                while True:
-                    page = store.search(SearchQuery(review_status=status, sort="recency",
-                                                    offset=offset, size=MAX_PAGE_SIZE))
-                    for hit in page.hits:
-                        line = verdict_example(hit.stored)
-                        if line:
-                            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-                            written += 1
-                    offset += len(page.hits)
-                    if not page.hits or offset >= page.total:
-                        break
+                for stored in store.scan(SearchQuery(review_status=status, sort="recency")):
+                    line = verdict_example(stored)
+                    if line:
+                        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+                        written += 1
     finally:
         store.close()
     return written
