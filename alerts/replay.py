@@ -76,9 +76,11 @@ def _claims(label: str, count: int) -> list[str]:
 def quiet_days(
     start: datetime, days: int, *, seed: int = 0, profile: QuietProfile = QuietProfile()
 ) -> list[FlaggedItem]:
-    """Flagged items of ``days`` quiet days from ``start`` (a Vietnam midnight is best)."""
+    """Flagged items of ``days`` quiet days, from the Vietnam midnight that starts ``start``'s
+    day (hours of the day follow Vietnam's clock)."""
     rng = random.Random(seed)
-    start = as_utc(start)
+    local = as_utc(start).astimezone(VIETNAM_TZ)
+    start = as_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
     provinces = list(PROVINCE_WEIGHTS)
     province_weights = list(PROVINCE_WEIGHTS.values())
     hours = list(range(24))

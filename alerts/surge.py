@@ -264,3 +264,7 @@ def timelines_of(events: Iterable[tuple[str, datetime]]) -> dict[str, Timeline]:
     for key, moment in events:
         grouped.setdefault(key, []).append(moment)
     return {key: Timeline(times) for key, times in grouped.items()}
+
+
+#: The documented method, for callers' defaults.
+DEFAULT_METHOD: Final[SurgeMethod] = SurgeMethod()

@@ -26,7 +26,9 @@ CHANNELS: Final[tuple[str, ...]] = ("email", "webhook")
 #: ``surge`` a new alert; ``match`` a flagged item repeating a known false claim nearly word for
 #: word; ``summary`` what the hourly cap held back; ``digest`` the day's alerts and matches.
 MessageKind = Literal["surge", "match", "summary", "digest"]
-DeliveryStatus = Literal["sent", "held", "summarised", "digested", "failed"]
+#: ``held`` by the hourly cap until a summary reports it (``summarised``); ``queued`` for the
+#: daily digest until it goes out (``digested``).
+DeliveryStatus = Literal["sent", "held", "summarised", "queued", "digested", "failed"]
 
 
 def surge_key(dimension: str, value: str) -> str:
