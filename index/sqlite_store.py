@@ -26,6 +26,7 @@ from index.query import (
     StoredItem,
     UpsertReport,
 )
+from index.verdict_rules import check_verdict
 
 SCHEMA_VERSION = 2
 
@@ -88,6 +89,29 @@ _SORTS = {
 def _sortable_time(value: str | datetime) -> str:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _audit_filter(
+    item_id: str | None, reviewer: str | None, verdict: str | None,
+    since: datetime | None, until: datetime | None,
+) -> tuple[str, list[Any]]:
+    clauses, params = ["1"], []
+    for value, clause in (
+        (item_id, "item_id = ?"),
+        (reviewer, "json_extract(verdict, '$.reviewer') = ?"),
+        (verdict, "json_extract(verdict, '$.verdict') = ?"),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    # Times are ISO 8601 with an offset or Z; julianday() compares the instants.
+    if since is not None:
+        clauses.append("julianday(json_extract(verdict, '$.at')) >= julianday(?)")
+        params.append(as_utc(since).isoformat())
+    if until is not None:
+        clauses.append("julianday(json_extract(verdict, '$.at')) < julianday(?)")
+        params.append(as_utc(until).isoformat())
+    return " AND ".join(clauses), params
 
 
 class SqliteStore:
@@ -256,6 +280,9 @@ class SqliteStore:
             ).fetchone()
             if row is None:
                 raise KeyError(f"no item with id {verdict.item_id}")
+            check_verdict(verdict, lambda other: db.execute(
+                "SELECT 1 FROM items WHERE id = ?", (other,)
+            ).fetchone() is not None)
             db.execute(
                 "UPDATE items SET review = ?, review_status = ? WHERE id = ?",
                 (payload, verdict.verdict, verdict.item_id),
@@ -315,18 +342,13 @@ class SqliteStore:
 
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,
-        offset: int = 0, size: int = 50,
+        offset: int = 0, size: int = 50, verdict: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[AuditEntry]:
-        clauses, params = ["1"], []
-        if item_id is not None:
-            clauses.append("item_id = ?")
-            params.append(item_id)
-        if reviewer is not None:
-            clauses.append("json_extract(verdict, '$.reviewer') = ?")
-            params.append(reviewer)
+        where, params = _audit_filter(item_id, reviewer, verdict, since, until)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT verdict, before FROM verdicts WHERE {' AND '.join(clauses)} "
+                f"SELECT verdict, before FROM verdicts WHERE {where} "
                 "ORDER BY seq DESC LIMIT ? OFFSET ?",
                 [*params, size, offset],
             ).fetchall()
@@ -337,6 +359,15 @@ class SqliteStore:
             )
             for row in rows
         ]
+
+    def audit_count(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        verdict: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    ) -> int:
+        where, params = _audit_filter(item_id, reviewer, verdict, since, until)
+        with self._lock:
+            row = self._db.execute(f"SELECT count(*) FROM verdicts WHERE {where}", params)
+            return int(row.fetchone()[0])
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         with self._lock:

@@ -48,11 +48,39 @@
       } else if (VERDICT_KEYS[key]) {
         const picked = rows.filter((row) => row.querySelector("input.pick").checked);
         if (!picked.length) rows[current].querySelector("input.pick").checked = true;
-        document.getElementById("queue-verdict").value = VERDICT_KEYS[key];
-        form.submit();
+        if (key === "d") askDuplicateTarget(form);
+        else submitVerdict(form, VERDICT_KEYS[key], "");
       } else return;
       event.preventDefault();
     });
+  }
+
+  function submitVerdict(form, verdict, duplicateOf) {
+    document.getElementById("queue-verdict").value = verdict;
+    document.getElementById("queue-duplicate-of").value = duplicateOf;
+    form.submit();
+  }
+
+  // A duplicate needs the item it duplicates: the d key asks for it before anything is sent.
+  function askDuplicateTarget(form) {
+    const dialog = document.getElementById("duplicate-dialog");
+    const input = document.getElementById("duplicate-target");
+    if (!dialog || !input) return;
+    input.value = "";
+    dialog.showModal();
+    input.focus();
+    dialog.onclose = () => {
+      if (dialog.returnValue === "ok" && input.value.trim()) {
+        submitVerdict(form, "duplicate", input.value.trim());
+      }
+      dialog.returnValue = "";
+    };
+  }
+
+  function setupDuplicateDialog() {
+    const cancel = document.getElementById("duplicate-cancel");
+    const dialog = document.getElementById("duplicate-dialog");
+    if (cancel && dialog) cancel.addEventListener("click", () => dialog.close(""));
   }
 
   function setupItem() {
@@ -61,12 +89,20 @@
     // Only "confirmed" keeps the model's misleading label; other verdicts start with none.
     const labelSelect = document.getElementById("verdict-label");
     const misleading = (labelSelect.dataset.misleading || "").split(",");
+    const duplicate = document.getElementById("verdict-duplicate");
     form.querySelectorAll('input[name="verdict"]').forEach((radio) => {
       radio.addEventListener("change", () => {
         if (radio.value !== "confirmed" && misleading.includes(labelSelect.value)) {
           labelSelect.value = "";
         }
+        // A duplicate names its original; other verdicts send no duplicate_of at all.
+        duplicate.required = radio.value === "duplicate";
+        duplicate.disabled = false;
       });
+    });
+    form.addEventListener("submit", () => {
+      const chosen = form.querySelector('input[name="verdict"]:checked');
+      duplicate.disabled = !chosen || chosen.value !== "duplicate";
     });
     document.addEventListener("keydown", (event) => {
       if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -76,7 +112,7 @@
       if (radio) {
         radio.checked = true;
         radio.dispatchEvent(new Event("change"));
-        document.getElementById("verdict-note").focus();
+        document.getElementById(verdict === "duplicate" ? "verdict-duplicate" : "verdict-note").focus();
         event.preventDefault();
       }
     });
@@ -84,6 +120,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     setupQueue();
+    setupDuplicateDialog();
     setupItem();
   });
 })();
