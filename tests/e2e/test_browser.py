@@ -66,7 +66,7 @@ def served(es_store: ItemStore, tmp_path: Path) -> Iterator[str]:
     users = UserStore.in_data_dir(tmp_path)
     for name, role in (("lan", "reviewer"), ("minh", "analyst"), ("quan", "admin")):
         users.add(name, role, PASSWORD)
-    app = create_app(Settings(data_dir=tmp_path, secret_key="e2e-secret"),
+    app = create_app(Settings(data_dir=tmp_path),
                      store=es_store, users=users)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
