@@ -11,7 +11,8 @@ from tests.dashboards.conftest import PASSWORD, csrf_of, seed_items
 
 def test_pages_need_a_session(app: FastAPI) -> None:
     client = TestClient(app)
-    assert client.get("/queue", follow_redirects=False).headers["location"] == "/login?next=%2Fqueue"
+    location = client.get("/queue", follow_redirects=False).headers["location"]
+    assert location == "/login?next=%2Fqueue"
     assert client.get("/api/items").status_code == 401
 
 
