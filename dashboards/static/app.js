@@ -70,6 +70,7 @@
     dialog.showModal();
     input.focus();
     dialog.onclose = () => {
+      input.blur(); // the queue's keys work again at once
       if (dialog.returnValue === "ok" && input.value.trim()) {
         submitVerdict(form, "duplicate", input.value.trim());
       }
