@@ -46,10 +46,13 @@
         box.checked = !box.checked;
         rows[current].classList.toggle("picked", box.checked);
       } else if (VERDICT_KEYS[key]) {
-        const picked = rows.filter((row) => row.querySelector("input.pick").checked);
-        if (!picked.length) rows[current].querySelector("input.pick").checked = true;
-        if (key === "d") askDuplicateTarget(form);
-        else submitVerdict(form, VERDICT_KEYS[key], "");
+        const send = (duplicateOf) => {
+          const picked = rows.filter((row) => row.querySelector("input.pick").checked);
+          if (!picked.length) rows[current].querySelector("input.pick").checked = true;
+          submitVerdict(form, VERDICT_KEYS[key], duplicateOf);
+        };
+        if (key === "d") askDuplicateTarget(send);
+        else send("");
       } else return;
       event.preventDefault();
     });
@@ -62,7 +65,7 @@
   }
 
   // A duplicate needs the item it duplicates: the d key asks for it before anything is sent.
-  function askDuplicateTarget(form) {
+  function askDuplicateTarget(send) {
     const dialog = document.getElementById("duplicate-dialog");
     const input = document.getElementById("duplicate-target");
     if (!dialog || !input) return;
@@ -72,7 +75,7 @@
     dialog.onclose = () => {
       input.blur(); // the queue's keys work again at once
       if (dialog.returnValue === "ok" && input.value.trim()) {
-        submitVerdict(form, "duplicate", input.value.trim());
+        send(input.value.trim());
       }
       dialog.returnValue = "";
     };

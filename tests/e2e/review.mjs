@@ -187,6 +187,7 @@ await step("the d key asks which item this one duplicates before recording", asy
   await page.keyboard.press("Escape");
   assert.ok(!(await page.isVisible("#duplicate-dialog")));
   assert.equal(await page.getAttribute("tr.current", "data-id"), ids[1], "nothing was sent");
+  assert.equal(await page.$$eval("input.pick:checked", (e) => e.length), 0, "nothing picked");
   await page.keyboard.press("d");
   await page.fill("#duplicate-target", `${BASE}/items/${ids[0]}`);
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
