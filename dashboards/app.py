@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from core.settings import Settings, key_in_force
 from dashboards import analyst_pages, api, audit_pages, auth_pages, review_pages
 from dashboards.login_throttle import LoginThrottle
+from dashboards.password_checks import PasswordChecks
 from dashboards.security import SecurityHeadersMiddleware, csrf_protect, session_options
 from dashboards.sessions import LoginRequired
 from dashboards.templating import make_templates, render
@@ -60,6 +61,7 @@ def create_app(
     app.state.store = store
     app.state.users = users or UserStore.in_data_dir(settings.data_dir)
     app.state.throttle = throttle or LoginThrottle()
+    app.state.password_checks = PasswordChecks()
     app.state.templates = make_templates()
     app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)

@@ -48,6 +48,10 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Quá nhiều lần nhập sai mật khẩu. Vui lòng thử lại sau.",
         "Too many wrong passwords. Please try again later.",
     ),
+    "busy": (
+        "Hệ thống đang bận, vui lòng thử lại sau vài giây.",
+        "The server is busy; please try again in a few seconds.",
+    ),
     "change_password": ("Đổi mật khẩu", "Change password"),
     "current_password": ("Mật khẩu hiện tại", "Current password"),
     "new_password": ("Mật khẩu mới", "New password"),

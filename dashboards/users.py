@@ -103,6 +103,10 @@ class UserStore:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL: a commit does not wait for the disk (a power cut may lose the last
+        # events, never corrupt the file), so a flood of logged refusals does not hold up
+        # the account lookups every page makes.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         with self._lock, self._db:
             self._db.executescript(_SCHEMA)
             for table, column, spec in _ADDED_COLUMNS:

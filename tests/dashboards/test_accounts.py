@@ -334,16 +334,57 @@ def test_signed_in_pages_the_api_and_exports_are_never_stored(web: FastAPI) -> N
 
 # Nothing blocks the event loop ---------------------------------------------------------------
 
-def test_handlers_that_touch_the_store_or_hash_run_in_the_thread_pool(web: FastAPI) -> None:
-    """Every route and dependency that reads the store, the accounts or a password is a plain
-    function, which FastAPI runs in its thread pool; only the CSRF check (which awaits the
-    form) is a coroutine, and it offloads its one write."""
+def test_handlers_that_touch_the_store_or_hash_run_off_the_event_loop(web: FastAPI) -> None:
+    """Every route and dependency that reads the store or the accounts is a plain function,
+    which FastAPI runs in its thread pool. The coroutines left are the CSRF check (it awaits
+    the form and offloads its one write) and the two handlers that check passwords, which
+    hand every check to ``PasswordChecks`` and every other wait to the thread pool."""
+    offloading = {"csrf_protect", "login", "change_password"}
     coroutines = []
     for route in web.routes:
         if not isinstance(route, APIRoute):
             continue
         calls = [route.endpoint] + [d.call for d in route.dependant.dependencies if d.call]
         for call in calls:
-            if inspect.iscoroutinefunction(call) and call.__name__ != "csrf_protect":
+            if inspect.iscoroutinefunction(call) and call.__name__ not in offloading:
                 coroutines.append(f"{route.path} {call.__name__}")
     assert coroutines == []
+
+
+def test_a_slow_password_check_does_not_hold_up_the_pages(
+    tmp_path: Path, sqlite_store: ItemStore
+) -> None:
+    """While one sign-in is being checked (held here until the page has answered), a signed-in
+    reviewer's queue page still answers: the check is not on the event loop."""
+    import threading
+
+    entered, release = threading.Event(), threading.Event()
+
+    class HeldUsers(UserStore):
+        def authenticate(self, name: str, password: str):  # type: ignore[no-untyped-def]
+            if name == "minh":
+                entered.set()
+                release.wait(60)
+            return super().authenticate(name, password)
+
+    users = HeldUsers(tmp_path / "held-users.sqlite3")
+    users.add("lan", "reviewer", PASSWORD)
+    users.add("minh", "analyst", PASSWORD)
+    app = create_app(Settings(data_dir=tmp_path), store=sqlite_store, users=users)
+    with TestClient(app) as reviewer:  # one event loop for every request of this client
+        assert _login(reviewer, "lan").status_code == 303
+        token = reviewer.get("/api/me").json()["csrf_token"]
+        signing = threading.Thread(target=lambda: reviewer.post("/login", data={
+            "username": "minh", "password": PASSWORD, "csrf_token": token}))
+        pages: list[int] = []
+        browsing = threading.Thread(
+            target=lambda: pages.append(reviewer.get("/queue").status_code))
+        signing.start()
+        assert entered.wait(60), "the sign-in never reached the password check"
+        browsing.start()
+        browsing.join(60)
+        answered_while_held = pages == [200]
+        release.set()
+        signing.join(60)
+    users.close()
+    assert answered_while_held
