@@ -80,12 +80,11 @@ def tesseract_problem() -> str | None:
 
 def open_image(data: bytes) -> Image.Image:
     """Decode image bytes, refusing more than ``MAX_PIXELS`` pixels before decoding them."""
-    image = Image.open(io.BytesIO(data))
-    width, height = image.size
+    opened = Image.open(io.BytesIO(data))
+    width, height = opened.size
     if width * height > MAX_PIXELS:
         raise ValueError(f"image of {width}x{height} pixels is over the cap of {MAX_PIXELS}")
-    image = ImageOps.exif_transpose(image)
-    return image
+    return ImageOps.exif_transpose(opened)
 
 
 def _gray(image: Image.Image) -> Image.Image:
