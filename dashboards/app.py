@@ -41,7 +41,7 @@ def create_app(
     ``secure_cookies`` marks the session cookie Secure; set it whenever the app is served over
     https (``kiemchung review --secure-cookies``, implied by ``--ssl-certfile``).
     """
-    from dashboards import analyst_pages, api, review_pages
+    from dashboards import analyst_pages, api, claimreview_api, review_pages
 
     if store is None:
         from index.factory import open_store
@@ -69,6 +69,7 @@ def create_app(
     app.include_router(review_pages.router)
     app.include_router(analyst_pages.router)
     app.include_router(api.router)
+    app.include_router(claimreview_api.router)
     _install_error_handlers(app)
     return app
 

@@ -14,6 +14,7 @@ from dashboards.app import render
 from dashboards.filters import page_filters
 from dashboards.i18n import LANGUAGES
 from dashboards.known_claims import lookup
+from dashboards.official_evidence import evidence_for_page
 from dashboards.render import mark_sentences, safe_url
 from dashboards.security import (
     ADMIN_ROLES,
@@ -136,6 +137,7 @@ async def item_page(
         can_review=user.can(*REVIEW_ROLES), safe_url=safe_url,
         return_to=_local_path(request.query_params.get("back"), "/queue"),
         preset=request.query_params.get("verdict", ""),
+        official=await evidence_for_page(request, stored),
     )
 
 
@@ -185,7 +187,10 @@ async def record_verdict(
     evidence: Annotated[str, Form()] = "",
     duplicate_of: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "/queue",
+    official_evidence: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
+    # Official items ticked on the page join the typed evidence links (one click each).
+    evidence = "\n".join([evidence, *(official_evidence or [])])
     decided = build_verdict(item_id, user.name, verdict, label, note, evidence, duplicate_of)
     try:
         store_of(request).record_verdict(decided)
