@@ -184,22 +184,27 @@ _LINE_NOISE = re.compile(r"[^\w\s]", re.UNICODE)
 
 
 def tidy_text(raw: str) -> str:
-    """OCR output normalised like crawled text: NFC, look-alike letters fixed, one space,
-    no empty lines and no lines of stray marks.
+    """OCR output normalised like crawled text: NFC, look-alike letters fixed, one space, no
+    lines of stray marks; the lines of one paragraph joined (a line wrapped in a picture is
+    layout, not a sentence break), paragraphs one per line.
 
-    >>> tidy_text("Ðập  thủy điện\\n\\n~ ' ,\\n")
-    'Đập thủy điện'
+    >>> tidy_text("Ðập  thủy điện\\nđã vỡ\\n\\n~ ' ,\\n\\nChia sẻ")
+    'Đập thủy điện đã vỡ\\nChia sẻ'
     """
-    lines = []
-    for line in nfc(raw).splitlines():
-        line = collapse_spaces(normalize_unicode(line))
-        visible = line.replace(" ", "")
-        if not visible:
-            continue
-        wordlike = len(visible) - len(_LINE_NOISE.findall(visible))
-        if wordlike / len(visible) >= MIN_WORDLIKE_SHARE and any(c.isalpha() for c in visible):
-            lines.append(line)
-    return "\n".join(lines)
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", nfc(raw)):
+        lines = []
+        for line in block.splitlines():
+            line = collapse_spaces(normalize_unicode(line))
+            visible = line.replace(" ", "")
+            if not visible:
+                continue
+            wordlike = len(visible) - len(_LINE_NOISE.findall(visible))
+            if wordlike / len(visible) >= MIN_WORDLIKE_SHARE and any(c.isalpha() for c in visible):
+                lines.append(line)
+        if lines:
+            paragraphs.append(" ".join(lines))
+    return "\n".join(paragraphs)
 
 
 def read_image_text(
