@@ -79,6 +79,12 @@ class Settings:
         metadata={"help": "Signs review UI sessions (at least 32 characters); unset: made "
                   "once, kept in DATA_DIR/keys/", "secret": True},
     )
+    ocr_item_seconds: float = field(
+        default=30.0, metadata={"help": "Most seconds OCR may spend on one item's images"}
+    )
+    ocr_run_seconds: float = field(
+        default=1800.0, metadata={"help": "Most seconds OCR may spend in one nightly run"}
+    )
     timezone: str = field(
         default="Asia/Ho_Chi_Minh", metadata={"help": "Zone of schedules and reports"}
     )

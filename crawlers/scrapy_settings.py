@@ -13,6 +13,7 @@ ITEM_PIPELINES: dict[str, int] = {
     "crawlers.pipelines.pseudonymise_authors.PseudonymiseAuthorsPipeline": 150,
     "crawlers.pipelines.filter_window.FilterWindowPipeline": 200,
     "crawlers.pipelines.drop_seen.DropSeenPipeline": 300,
+    "crawlers.pipelines.fetch_images.FetchImagesPipeline": 350,
     "crawlers.pipelines.link_copies.LinkCopiesPipeline": 400,
     "crawlers.pipelines.write_jsonl.WriteJsonlPipeline": 500,
 }

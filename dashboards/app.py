@@ -13,7 +13,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from core.settings import Settings, key_in_force
-from dashboards import analyst_pages, api, audit_pages, auth_pages, review_pages
+from dashboards import (
+    analyst_pages,
+    api,
+    audit_pages,
+    auth_pages,
+    claimreview_api,
+    review_pages,
+)
 from dashboards.login_throttle import LoginThrottle
 from dashboards.password_checks import PasswordChecks
 from dashboards.security import SecurityHeadersMiddleware, csrf_protect, session_options
@@ -66,7 +73,7 @@ def create_app(
     app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api):
+    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api):
         app.include_router(module.router)
     _install_error_handlers(app)
     return app

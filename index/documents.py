@@ -13,7 +13,7 @@ PIPELINE_FIELDS = (
     "lead", "published", "fetched_at", "date", "author", "section", "language",
     "content_hash", "duplicate_of", "metadata", "label", "flagged", "score", "relevant",
     "reasons", "model_version", "claim_sentences", "entities", "provinces", "known_claims",
-    "indexed_at", "title_folded", "text_folded",
+    "indexed_at", "title_folded", "text_folded", "images", "image_text",
 )
 
 
@@ -27,7 +27,11 @@ def to_document(indexed: IndexedItem) -> dict[str, Any]:
     # Items without a printed date are placed on the day they were fetched.
     doc["date"] = doc["published"] or doc["fetched_at"]
     doc["title_folded"] = fold_diacritics(indexed.item.title)
-    doc["text_folded"] = fold_diacritics(" ".join((indexed.item.lead, indexed.item.text)))
+    # Text read from the item's images is searched like its body (issue 15).
+    doc["image_text"] = indexed.item.image_text()
+    doc["text_folded"] = fold_diacritics(
+        " ".join((indexed.item.lead, indexed.item.text, doc["image_text"]))
+    )
     return doc
 
 

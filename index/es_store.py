@@ -210,7 +210,8 @@ class ElasticStore:
         terms = query_terms(query.text, exact=query.exact)
         if terms:
             fields = (
-                ["title^2", "lead", "text"] if query.exact else ["title_folded^2", "text_folded"]
+                ["title^2", "lead", "text", "image_text"] if query.exact
+                else ["title_folded^2", "text_folded"]
             )
             must.append(
                 {"multi_match": {"query": " ".join(terms), "fields": fields, "operator": "and"}}

@@ -180,7 +180,7 @@ class SqliteStore:
     @staticmethod
     def _write_fts(db: sqlite3.Connection, doc: dict[str, Any]) -> None:
         db.execute("DELETE FROM items_fts WHERE id = ?", (doc["id"],))
-        exact = " ".join((doc["title"], doc["lead"], doc["text"]))
+        exact = " ".join((doc["title"], doc["lead"], doc["text"], doc.get("image_text") or ""))
         folded = " ".join((doc["title_folded"], doc["text_folded"]))
         db.execute(
             "INSERT INTO items_fts (id, exact_text, folded_text) VALUES (?, ?, ?)",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.records import ClassifyInput, CrawledItem, IndexedItem
+from models.image_reasons import classified_text, with_image_reasons
 from models.predict import NarrativeClassifier
 
 # Loading first-touches underthesea's lazily loaded models and its CRF tagger is one shared
@@ -38,13 +39,14 @@ def enrich(
         batch = items[start : start + BATCH]
         inputs = [
             ClassifyInput(
-                id=item.id, text=item.text, title=item.title, url=item.url,
+                id=item.id, text=classified_text(item), title=item.title, url=item.url,
                 source_kind=item.source_kind,
             )
             for item in batch
         ]
         with _CLASSIFY_LOCK:
             predictions = classifier.classify(inputs)
+        predictions = [with_image_reasons(i, p) for i, p in zip(batch, predictions, strict=True)]
         enriched.extend(
             IndexedItem(
                 item=item,

@@ -17,6 +17,7 @@ from core.clock import as_utc, now_utc
 from core.ids import canonical_url, doc_id_for_url
 from crawlers.context import RunContext
 from crawlers.extract.article import ExtractionError, extract_article
+from crawlers.extract.images import lead_image_url
 from crawlers.extract.sites import SiteRules
 from crawlers.sources import Source
 
@@ -181,4 +182,5 @@ class SourceSpider(scrapy.Spider):
             "language": article.language or "vi",
             "metadata": metadata,
             "_aliases": sorted(aliases),
+            "_image_urls": [u for u in [lead_image_url(response.body, response.url)] if u],
         }
