@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 from core.clock import as_utc, now_utc
 from core.ids import canonical_url, doc_id_for_url
 from crawlers.context import RunContext
-from crawlers.extract.article import ExtractionError, extract_article
+from crawlers.extract.article import ExtractionError, JavaScriptOnlyPage, extract_article
 from crawlers.extract.sites import SiteRules
 from crawlers.middlewares.guard_addresses import RefusedAddress
 from crawlers.middlewares.robots_policy import RobotsUnavailable
@@ -205,6 +205,10 @@ class SourceSpider(scrapy.Spider):
                 response.body, response.url, rules=self.site_rules(),
                 content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
             )
+        except JavaScriptOnlyPage as exc:
+            self.fail(f"trang chỉ có JavaScript (JavaScript-only page) {response.url}: {exc}",
+                      "js_only")
+            return
         except ExtractionError as exc:
             self.fail(f"không trích xuất được (extraction failed) {response.url}: {exc}",
                       "extraction_failed")
