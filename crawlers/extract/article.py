@@ -83,10 +83,12 @@ def _first(tree: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement 
 
 def _parse(
     page: bytes | str, content_type: str | None
-) -> tuple[lxml_html.HtmlElement, str, str | None]:
+) -> tuple[lxml_html.HtmlElement, str, str | None, tuple[str, ...]]:
+    notes: tuple[str, ...] = ()
     if isinstance(page, bytes):
         decoded = decode_html(page, content_type)
-        text, encoding, legacy = decoded.text, decoded.encoding, decoded.legacy
+        text, encoding, legacy, notes = (decoded.text, decoded.encoding, decoded.legacy,
+                                         decoded.notes)
     else:
         text, encoding, legacy = nfc(page), "utf-8", None
     # lxml refuses str input that carries an XML encoding declaration.
@@ -97,7 +99,7 @@ def _parse(
         tree = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
-    return tree, encoding, legacy
+    return tree, encoding, legacy, notes
 
 
 def _title(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> str:
@@ -330,14 +332,14 @@ def extract_article(
     ``url`` is where the page came from; the page's own canonical link wins for the canonical
     URL. ``rules`` override the built-in rules for the site.
     """
-    tree, encoding, legacy = _parse(page, content_type)
+    tree, encoding, legacy, notes = _parse(page, content_type)
     meta = read_metadata(tree)
     canonical = urljoin(url, meta.canonical or meta.meta.get("og:url") or url)
     if not canonical.startswith(("http://", "https://")):
         canonical = url
     site = rules_for(canonical, url).merged(rules)
     article = Article(url=url, canonical_url=canonical_url(canonical), encoding=encoding,
-                      legacy_encoding=legacy)
+                      legacy_encoding=legacy, warnings=list(notes))
     article.title = _title(tree, meta, site)
     article.lead = _lead(tree, meta, site)
     article.published = _published(tree, meta, site)
@@ -346,8 +348,6 @@ def extract_article(
     language = meta.lang or meta.meta.get("og:locale") or "vi"
     article.language = re.split(r"[-_]", language)[0].lower()
     article.text = _body_text(tree, meta, site, article)
-    if legacy:
-        article.warnings.append(f"text looks like legacy {legacy.upper()} encoding; not converted")
     if not article.text:
         raise ExtractionError("no article text on the page (không có nội dung bài)")
     return article

@@ -222,6 +222,8 @@ class SourceSpider(scrapy.Spider):
         metadata = {"encoding": article.encoding}
         if article.legacy_encoding:
             metadata["legacy_encoding"] = article.legacy_encoding
+        if article.warnings:
+            metadata["extraction_notes"] = "; ".join(article.warnings)
         yield {
             "id": doc_id_for_url(article.canonical_url),
             "url": response.url,
