@@ -114,13 +114,13 @@ class Spool:
                 if not batch.exists():
                     continue  # another flush wrote it while this one waited
                 contents = read_batch_contents(batch)
+                target: Path | None = batch
                 if contents.problems:
-                    batch, moved = self._quarantine(batch, contents)
+                    target, moved = self._quarantine(batch, contents)
                     quarantined.append(moved)
                     problems.append(f"{moved}: " + "; ".join(contents.problems[:3]))
-                    if batch is None:
-                        continue
-                written += self._write(store, batch, contents.items, failed)
+                if target is not None:
+                    written += self._write(store, target, contents.items, failed)
         return FlushResult(written=written, failed=failed, files_left=len(self.pending()),
                            quarantined=quarantined, problems=problems)
 
