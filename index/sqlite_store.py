@@ -86,6 +86,21 @@ _SORTS = {
 }
 
 
+@contextmanager
+def _setup_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<file>.lock`` beside the database while it is set up: SQLite's
+    own locking does not cover a journal-mode switch or a check-then-alter of the schema, and a
+    kernel lock is released even when its holder is killed."""
+    import fcntl
+
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _sortable_time(value: str | datetime) -> str:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S")
@@ -123,7 +138,9 @@ class SqliteStore:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        # Switching a fresh file to WAL needs it to itself; openers take turns (see _setup_lock).
+        with _setup_lock(path):
+            self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
 
     @contextmanager
@@ -132,7 +149,9 @@ class SqliteStore:
             yield self._db
 
     def ensure_schema(self) -> None:
-        with self._lock:
+        """Create or upgrade the tables (idempotent); concurrent openers, threads or processes,
+        take turns."""
+        with self._lock, _setup_lock(self.path):
             self._db.executescript(_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(verdicts)")}
             if "before" not in columns:  # files made by schema version 1
