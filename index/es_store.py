@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from queue import Empty, Queue
 from typing import Any, Literal
 
 from elasticsearch import (
@@ -63,6 +65,43 @@ _READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
 _VOCABULARY_HITS = 2000
 
 
+def prefetched(actions: Iterator[dict[str, Any]], depth: int = 2 * BULK_CHUNK) -> Iterator[
+    dict[str, Any]
+]:
+    """``actions`` produced by a thread of their own, up to ``depth`` ahead of the consumer:
+    building documents (Python) overlaps with the node indexing the previous chunk."""
+    queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for action in actions:
+                if stop.is_set():
+                    return
+                queue.put(("item", action))
+            queue.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            queue.put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="kiemchung-bulk-documents", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked producer see the stop flag
+            try:
+                queue.get_nowait()
+            except Empty:
+                worker.join(timeout=0.05)
+
+
 def client_from_settings(settings: Settings) -> Elasticsearch:
     """An Elasticsearch client for ``settings.es_url`` with the configured credentials."""
     options: dict[str, Any] = {"request_timeout": 30, "retry_on_timeout": True, "max_retries": 2}
@@ -108,12 +147,22 @@ class ElasticStore:
                 self.client, self.names.words_alias, self.names.words_index, load_schema("words")
             )
 
-    def _actions(
-        self, items: Iterable[IndexedItem], forms: set[str]
+    def _creates(
+        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str]
     ) -> Iterator[dict[str, Any]]:
         for indexed in items:
             doc = to_document(indexed)
+            sent[doc["id"]] = indexed
             forms.update(forms_of(doc))
+            yield {"_op_type": "create", "_index": self.names.items_alias, "_id": doc["id"],
+                   "_source": {key: doc[key] for key in PIPELINE_FIELDS}}
+
+    def _updates(
+        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem]
+    ) -> Iterator[dict[str, Any]]:
+        for indexed in items:
+            doc = to_document(indexed)
+            sent[doc["id"]] = indexed
             yield {
                 "_op_type": "update",
                 "_index": self.names.items_alias,
@@ -124,46 +173,59 @@ class ElasticStore:
             }
 
     def upsert(self, items: Iterable[IndexedItem]) -> UpsertReport:
-        """Bulk partial updates; 429s are retried with backoff by the bulk helper (an update
-        by id applies once however often it is sent); items refused for good are dead-lettered.
+        """Write items by id, new ones whole and existing ones as partial updates that leave
+        the verdict alone.
+
+        Nightly items are nearly all new, and creating a document costs Elasticsearch much
+        less than an update (which reads, merges and rewrites it), so every item is first
+        sent as a ``create``; those that exist already come back 409 and are sent again as
+        updates. 429s are retried with backoff by the bulk helper (a create or an update by id
+        applies once however often it is sent); items refused for good are dead-lettered.
+        The documents are built in a thread of their own while the previous chunk is indexed.
         """
         report = UpsertReport()
         sent: dict[str, IndexedItem] = {}
-
-        def remember(batch: Iterable[IndexedItem]) -> Iterator[IndexedItem]:
-            for indexed in batch:
-                sent[indexed.id] = indexed
-                yield indexed
-
-        refused: list[DeadLetter] = []
         forms: set[str] = set()
+        existing: list[IndexedItem] = []
         with _unavailable_on_connection_error():
-            for ok, result in helpers.streaming_bulk(
-                self.client,
-                self._actions(remember(items), forms),
-                chunk_size=BULK_CHUNK,
-                max_retries=BULK_MAX_RETRIES,
-                initial_backoff=self.initial_backoff,
-                raise_on_error=False,
-                raise_on_exception=True,
-            ):
-                outcome = result.get("update", {})
-                item_id = str(outcome.get("_id"))
-                if ok:
-                    report.written.append(item_id)
-                    sent.pop(item_id, None)
-                    continue
-                reason = str(outcome.get("error", outcome))
-                report.failed[item_id] = reason
-                if int(outcome.get("status", 0)) not in _TRANSIENT_STATUSES:
-                    refused.append(
-                        DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None))
-                    )
-            if refused:
-                self._dead_letter(refused)
-                report.dead_lettered.extend(letter.item_id for letter in refused)
+            self._bulk(prefetched(self._creates(items, sent, forms)), sent, report, existing)
+            if existing:
+                self._bulk(self._updates(existing, sent), sent, report, [])
             self._add_forms(forms)
         return report
+
+    def _bulk(
+        self, actions: Iterable[dict[str, Any]], sent: dict[str, IndexedItem],
+        report: UpsertReport, existing: list[IndexedItem],
+    ) -> None:
+        """Send ``actions``; a create refused because the item exists goes to ``existing``."""
+        refused: list[DeadLetter] = []
+        for ok, result in helpers.streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            max_retries=BULK_MAX_RETRIES,
+            initial_backoff=self.initial_backoff,
+            raise_on_error=False,
+            raise_on_exception=True,
+        ):
+            op, outcome = next(iter(result.items()))
+            item_id = str(outcome.get("_id"))
+            status = int(outcome.get("status", 0))
+            if ok:
+                report.written.append(item_id)
+                sent.pop(item_id, None)
+                continue
+            if op == "create" and status == 409 and item_id in sent:
+                existing.append(sent.pop(item_id))
+                continue
+            reason = str(outcome.get("error", outcome))
+            report.failed[item_id] = reason
+            if status not in _TRANSIENT_STATUSES:
+                refused.append(DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None)))
+        if refused:
+            self._dead_letter(refused)
+            report.dead_lettered.extend(letter.item_id for letter in refused)
 
     def _add_forms(self, forms: Iterable[str]) -> None:
         """Put new words in the vocabulary (create by id: a word already there stays as is).

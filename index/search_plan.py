@@ -2,14 +2,16 @@
 
 A query is cut into *units*. Where adjacent syllables of the query form a word that the index
 has seen (a multi-syllable word underthesea cut in some item, kept in the store's word
-vocabulary), they are one unit: "dien gio" is the word "điện gió" (wind power). Every other
-syllable is a unit of its own.
+vocabulary), they are one unit: "dien gio" is the word "điện gió" (wind power). Syllables
+typed side by side that form no known word stay side by side: they are one *phrase* unit
+("điện rác"). A syllable typed alone between words is a unit of its own.
 
 An item matches when it holds every unit, in its title or its body (lead and text), in any
 order. A word unit is held where the item has that word, or one of the word's known spellings
 as adjacent syllables (underthesea sometimes cuts "nhà máy điện gió" as "nhà_máy_điện gió";
 the spelling "điện gió" still finds it, while "tiền điện giờ cao điểm" never does: no known
-spelling of "dien gio" is "điện giờ"). A syllable unit is held where the item has that syllable.
+spelling of "dien gio" is "điện giờ"). A phrase unit is held where its syllables stand
+together; a syllable unit where the item has that syllable.
 Folded queries compare folded forms ("thuy dien" finds "Thủy điện"); exact ones compare the
 words as written, with tone marks placed one way ("thuỷ" is "thủy").
 
@@ -109,15 +111,13 @@ class Unit:
     syllables: tuple[str, ...]
     forms: tuple[tuple[str, ...], ...] = ()
     typed: tuple[str, ...] | None = None
-
-    @property
-    def is_word(self) -> bool:
-        return len(self.syllables) > 1
+    #: A known word (several syllables), or else syllables that must stand together.
+    is_word: bool = False
 
     def held(self, part: Part, *, exact: bool) -> Clause:
         """The unit is in this part of an item."""
         if not self.is_word:
-            return Term(_syllable_field(part, not exact), self.syllables[0])
+            return _sequence(_syllable_field(part, not exact), self.syllables)
         options: list[Clause] = [Term(_word_field(part, not exact), "_".join(self.syllables))]
         options += [Phrase(_syllable_field(part, False), form) for form in self.forms]
         return _any(options)
@@ -204,6 +204,18 @@ def word_candidates(text: str, exact: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _phrases(cut: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """The cut with runs of single syllables joined into phrases: (start, end, is a word)."""
+    spans: list[tuple[int, int, bool]] = []
+    for start, end in cut:
+        single = end - start == 1
+        if single and spans and not spans[-1][2] and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], end, False)
+        else:
+            spans.append((start, end, not single))
+    return spans
+
+
 def plan_query(text: str, exact: bool, vocabulary: Mapping[str, Sequence[str]]) -> QueryPlan:
     """Cut the query into units, given the vocabulary's spellings of each candidate word.
 
@@ -243,11 +255,12 @@ def plan_query(text: str, exact: bool, vocabulary: Mapping[str, Sequence[str]]) 
     units = tuple(
         Unit(
             syllables=tuple(compared[start:end]),
-            forms=spellings(start, end) if end - start > 1 else (),
+            forms=spellings(start, end) if is_word else (),
             typed=tuple(typed[start:end]) if differs and typed[start:end] != compared[start:end]
             else None,
+            is_word=is_word,
         )
-        for start, end in best[n][2]
+        for start, end, is_word in _phrases(best[n][2])
     )
     return QueryPlan(
         exact=exact,

@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
-from core.text import fold_diacritics, nfc, normalize_tones
+from core.text import fold_diacritics, nfc, normalize_syllable, normalize_tones
 
 _SYLLABLE: Final = re.compile(r"[^\W_]+")
+_WORD: Final = re.compile(r"[^\W_]+(?:_[^\W_]+)*")
 #: Longer runs are not syllables (hashes, base64 in a pasted link); Elasticsearch's whitespace
 #: tokenizer would also cut a token at 255 characters, so both stores drop them alike.
 MAX_SYLLABLE_CHARS: Final[int] = 40
@@ -42,7 +44,24 @@ def normal_form(text: str) -> str:
     >>> normal_form("Thuỷ Điện")
     'thủy điện'
     """
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in normalize_tones(nfc(text)))
+    placed = normalize_tones(nfc(text))
+    lowered = placed.lower()
+    if len(lowered) == len(placed):
+        return lowered
+    # A few letters lower-case into two characters ("İ"); those keep their case.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in placed)
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        folded = fold_diacritics(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+_FOLD: Final[dict[int, str]] = _fold_table()
 
 
 def syllables(text: str) -> list[str]:
@@ -51,12 +70,40 @@ def syllables(text: str) -> list[str]:
     >>> syllables("Thuỷ điện Hoà Bình: xả 3,5 triệu m³!")
     ['thủy', 'điện', 'hòa', 'bình', 'xả', '3', '5', 'triệu', 'm³']
     """
-    return [s for s in _SYLLABLE.findall(normal_form(text)) if len(s) <= MAX_SYLLABLE_CHARS]
+    out: list[str] = []
+    for chunk in nfc(text).lower().split():
+        out.extend(_chunk_syllables(chunk))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _chunk_syllables(chunk: str) -> tuple[str, ...]:
+    """The syllables of one space-free piece of text ("lũ," -> "lũ"); texts repeat pieces."""
+    return tuple(n for n in map(_syllable, _SYLLABLE.findall(chunk)) if n is not None)
+
+
+def _syllable(token: str) -> str | None:
+    if len(token) > MAX_SYLLABLE_CHARS:
+        return None
+    return token if token.isascii() else normalize_syllable(token)
 
 
 def fold(token: str) -> str:
-    """A token without diacritics ("điện_gió" -> "dien_gio")."""
-    return fold_diacritics(token)
+    """A token (or stream) in normal form without its diacritics ("điện_gió" -> "dien_gio").
+
+    Latin letters are folded by table (fast on whole streams); anything else by
+    ``core.text.fold_diacritics``, which agrees with the table where both apply.
+    """
+    folded = token.translate(_FOLD)
+    return folded if folded.isascii() else fold_diacritics(folded)
+
+
+_fold_token = lru_cache(maxsize=200_000)(fold)
+
+
+def folded(tokens: list[str]) -> str:
+    """The tokens folded, as one stream (cached per token: a text repeats its words)."""
+    return " ".join(map(_fold_token, tokens))
 
 
 def words(segmented: str) -> list[str]:
@@ -65,13 +112,21 @@ def words(segmented: str) -> list[str]:
     A "word" longer than ``MAX_WORD_SYLLABLES`` is split into its syllables.
     """
     out: list[str] = []
-    for word in segmented.split():
-        parts = syllables(word.replace("_", " "))
+    for chunk in nfc(segmented).lower().split():
+        out.extend(_chunk_words(chunk))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for token in _WORD.findall(chunk):
+        parts = [p for p in map(_syllable, token.split("_")) if p is not None]
         if 1 < len(parts) <= MAX_WORD_SYLLABLES:
             out.append("_".join(parts))
         else:
             out.extend(parts)
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -95,20 +150,27 @@ def search_streams(
     body_syllables = syllables(f"{lead} {text}")
     title_word_list = _words_or_syllables(title_words, title_syllables)
     body_word_list = _words_or_syllables(body_words, body_syllables)
+    title_folded = folded(title_syllables)
+    body_folded = folded(body_syllables)
     fields = {
         "search_title": " ".join(title_syllables),
+        "search_title_folded": title_folded,
         "search_title_words": " ".join(title_word_list),
+        "search_title_words_folded": (
+            title_folded if title_word_list is title_syllables else folded(title_word_list)
+        ),
         "search_body": " ".join(body_syllables),
+        "search_body_folded": body_folded,
         "search_body_words": " ".join(body_word_list),
+        "search_body_words_folded": (
+            body_folded if body_word_list is body_syllables else folded(body_word_list)
+        ),
     }
-    for name in list(fields):
-        fields[f"{name}_folded"] = fold(fields[name])
     forms = word_forms((*title_word_list, *body_word_list))
     return SearchStreams(fields={name: fields[name] for name in SEARCH_FIELDS}, forms=forms)
 
 
 def word_forms(tokens: Iterable[str]) -> frozenset[str]:
     """The words of two or more syllables among ``tokens``: what the vocabulary keeps."""
-    return frozenset(
-        t for t in tokens if "_" in t and len(t.encode("utf-8")) <= MAX_FORM_BYTES
-    )
+    joined = {t for t in tokens if "_" in t}
+    return frozenset(t for t in joined if len(t.encode("utf-8")) <= MAX_FORM_BYTES)
