@@ -112,6 +112,14 @@ class Enrichment(BaseModel):
     known_claims: list[str] = Field(
         default_factory=list, description="Ids of known false claims this item resembles"
     )
+    title_words: str = Field(
+        default="",
+        description="The title cut into words (underthesea): words separated by spaces, the "
+        "syllables of one word joined by '_' (\"Thủy_điện Hòa_Bình xả lũ\"); search indexes them",
+    )
+    body_words: str = Field(
+        default="", description="The lead and text cut into words, written like ``title_words``"
+    )
 
 
 class IndexedItem(BaseModel):
