@@ -69,6 +69,11 @@ def base_settings(settings: Settings, context: RunContext) -> dict[str, Any]:
         "KC_CONTEXT": context,
         "KC_ALLOW_LOOPBACK": settings.allow_loopback,
         "KC_PSEUDONYM_KEY": settings.pseudonym_key,
+        # Feeds, sitemaps and listing pages are asked with their validators (a watch's cycle
+        # costs a 304 when nothing changed); see crawlers/revalidate_entries.py.
+        "HTTPCACHE_ENABLED": True,
+        "HTTPCACHE_POLICY": "crawlers.revalidate_entries.RevalidateEntriesPolicy",
+        "HTTPCACHE_DIR": str(settings.data_dir / "httpcache"),
     }
 
 

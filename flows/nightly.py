@@ -17,7 +17,9 @@ from prefect.tasks import exponential_backoff
 from core.clock import VIETNAM_TZ, now_utc
 from core.records import CrawledItem
 from core.settings import Settings, load_settings
+from flows.alerting import alert_step
 from flows.checkpoints import RunDirectory, read_crawled
+from flows.locks import source_lock
 from flows.model_registry import active_model_dir
 from flows.summary import RunSummary, SourceOutcome
 from index.factory import open_store
@@ -88,10 +90,11 @@ def crawl_source(
     if run.is_done(source_id, "crawled"):
         return dict(json.loads(run.detail(source_id, "crawled")), resumed=True)
     run.set_aside_interrupted(source_id)
-    report = crawl(
-        settings, run.crawl_output(source_id), source_ids=[source_id], since=since,
-        sources_file=sources_file, base_url=base_url,
-    )
+    with source_lock(settings, source_id):  # a watch may be crawling it: never both at once
+        report = crawl(
+            settings, run.crawl_output(source_id), source_ids=[source_id], since=since,
+            sources_file=sources_file, base_url=base_url,
+        )
     stats = report.per_source.get(source_id)
     if stats is None:
         raise CrawlProcessFailed(
@@ -291,6 +294,7 @@ def nightly(
         expired=enforce_retention_task(settings),
         store="Elasticsearch" if settings.uses_elasticsearch else f"SQLite {settings.sqlite_path}",
     )
+    alert_step(settings, now_utc())  # surges and notifications over what is now indexed
     publish(summary, run)
     if summary.failed_sources:
         raise SourcesFailed(f"sources failed: {', '.join(summary.failed_sources)}")
