@@ -151,7 +151,8 @@ async def flood(base: str, mode: str, rate: float, names: list[str], samples: Sa
         async def attempt(n: int) -> None:
             if mode == "spread":
                 name = f"doan-mo-{uuid.uuid4().hex[:8]}"
-                headers = {"X-Forwarded-For": f"198.18.{rng.randrange(256)}.{rng.randrange(1, 255)}"}
+                address = f"198.18.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+                headers = {"X-Forwarded-For": address}
             else:
                 name, headers = names[n % len(names)], {}
             started = time.perf_counter()
