@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from core.settings import Settings, key_in_force
 from dashboards import (
+    alert_pages,
     analyst_pages,
     api,
     audit_pages,
@@ -73,7 +74,8 @@ def create_app(
     app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api):
+    for module in (auth_pages, review_pages, alert_pages, audit_pages, analyst_pages, api,
+                   claimreview_api):
         app.include_router(module.router)
     _install_error_handlers(app)
     return app
