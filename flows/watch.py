@@ -17,19 +17,22 @@ import re
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import yaml
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.deployments.runner import RunnerDeployment
 from pydantic import BaseModel, Field, field_validator
 
-from core.clock import as_utc, now_utc
+from core.clock import as_utc, now_utc, parse_iso
 from core.settings import Settings, load_settings
 from flows.alerting import AlertSummary, alert_step
 from flows.checkpoints import RunDirectory
-from flows.locks import hold, source_busy
+from flows.locks import SourceBusy, hold, source_lock
 from flows.summary import SourceOutcome
 
 DEFAULT_EVERY: Final[timedelta] = timedelta(minutes=15)
@@ -88,6 +91,60 @@ def watch_section(path: Path) -> dict[str, Any]:
     return section
 
 
+def build_plan(
+    *,
+    sources_file: Path | None = None,
+    source_ids: list[str] | None = None,
+    every: str | None = None,
+    until: str | None = None,
+    name: str | None = None,
+    base_url: str | None = None,
+    now: datetime | None = None,
+) -> WatchPlan:
+    """The watch asked for: options given here win over the sources file's ``watch:`` section.
+
+    ``until`` without an offset is Vietnam time. Unknown sources, an interval under
+    ``MIN_EVERY`` and an end time already past are refused with a ``WatchError``.
+    """
+    from crawlers.sources import DEFAULT_SOURCES_FILE, SourcesError, load_sources
+
+    path = sources_file or DEFAULT_SOURCES_FILE
+    section = watch_section(path) if path.is_file() else {}
+    ids = source_ids or _id_list(section.get("sources"))
+    if not ids:
+        raise WatchError("no sources to watch: give --sources ID,... or a 'watch: sources:' "
+                         f"list in {path}")
+    try:
+        load_sources(path, base_url=base_url, only=ids)
+    except SourcesError as exc:
+        raise WatchError(str(exc)) from exc
+    every_text = every or section.get("every")
+    end_text = until or section.get("until")
+    end = None
+    if end_text is not None:
+        try:
+            end = parse_iso(str(end_text)) if not isinstance(end_text, datetime) \
+                else as_utc(end_text)
+        except ValueError as exc:
+            raise WatchError(f"--until {end_text!r}: not an ISO time "
+                             "(e.g. 2026-12-03T18:00, Vietnam time)") from exc
+        if end <= (now or now_utc()):
+            raise WatchError(f"--until {end_text}: that time has passed")
+    return WatchPlan(
+        name=name or str(section.get("name") or "watch"), source_ids=ids,
+        every=parse_every(str(every_text)) if every_text else DEFAULT_EVERY, until=end,
+        sources_file=str(path.resolve()), base_url=base_url,
+    )
+
+
+def _id_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(part).strip() for part in value if str(part).strip()]
+
+
 class CycleSummary(BaseModel):
     """One watch cycle: per source what it gave, what was busy, what the alert step did."""
 
@@ -128,6 +185,7 @@ def _finish_earlier_cycles(settings: Settings, name: str, current: str) -> list[
         if directory.name == current or not directory.is_dir():
             continue
         run = RunDirectory(settings.data_dir, directory.name)
+        split_cycle_output(run)
         for output in sorted(directory.glob("*.crawled*.jsonl")):
             source_id = output.name.split(".crawled")[0]
             if not run.is_done(source_id, "processed"):
@@ -145,6 +203,78 @@ def _remove_if_done(run: RunDirectory) -> None:
         shutil.rmtree(run.path, ignore_errors=True)
 
 
+#: The crawler's output of one cycle, all watched sources together, before it is split.
+CYCLE_OUTPUT: Final[str] = "_cycle.jsonl"
+
+
+def split_cycle_output(run: RunDirectory) -> list[str]:
+    """Move the items of the cycle's crawl into one file per source (``<source>.crawled.*``),
+    as the per-source processing reads them; a line torn by a killed crawler is dropped."""
+    combined = run.path / CYCLE_OUTPUT
+    if not combined.exists():
+        return []
+    by_source: dict[str, list[str]] = {}
+    with combined.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.endswith("\n"):
+                break
+            source_id = json.loads(line).get("source_id", "")
+            by_source.setdefault(source_id, []).append(line)
+    stamp = time.time_ns()
+    for source_id, lines in by_source.items():
+        target = run.crawl_output(source_id)
+        if target.exists():  # an earlier split of this cycle: keep it, add beside it
+            target = target.with_name(f"{source_id}.crawled.{stamp}.jsonl")
+        partial = target.with_suffix(".partial")
+        partial.write_text("".join(lines), encoding="utf-8")
+        partial.replace(target)
+    combined.unlink()
+    return sorted(by_source)
+
+
+@task(name="crawl-watched", cache_policy=NO_CACHE)
+def crawl_watched(
+    settings: Settings, run: RunDirectory, source_ids: list[str], sources_file: Path | None,
+    base_url: str | None,
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Crawl every watched source that no other run is crawling, in one crawler process
+    (one start-up per cycle, not one per source), holding each one's source lock throughout.
+
+    Returns the crawler's statistics per source and the sources left alone because busy.
+    """
+    from crawlers.runner import crawl
+    from flows.nightly import crawl_failed
+
+    busy: list[str] = []
+    with ExitStack() as locks:
+        free = []
+        for source_id in source_ids:
+            try:
+                locks.enter_context(source_lock(settings, source_id, wait=False, what="watch"))
+            except SourceBusy:
+                busy.append(source_id)
+                continue
+            free.append(source_id)
+        if not free:
+            return {}, busy
+        try:
+            report = crawl(settings, run.path / CYCLE_OUTPUT, source_ids=free,
+                           sources_file=sources_file, base_url=base_url)
+        finally:
+            split_cycle_output(run)  # whatever was crawled is seen: it must be processed
+    details: dict[str, dict[str, Any]] = {}
+    for source_id in free:
+        stats = report.per_source.get(source_id)
+        if stats is None:
+            details[source_id] = {"failed": 1, "messages": [
+                f"crawler gave no report for {source_id} (exit {report.exit_code})"]}
+            continue
+        details[source_id] = stats.model_dump()
+        if not crawl_failed(details[source_id]):
+            run.mark(source_id, "crawled", json.dumps(details[source_id]))
+    return details, busy
+
+
 @flow(name="kiemchung-watch", log_prints=True)
 def watch_cycle(
     name: str = "watch",
@@ -157,7 +287,7 @@ def watch_cycle(
     """One cycle: crawl each watched source that is not busy, index what is new, detect surges
     and notify. ``at`` is the cycle's time (now unless given: replays inject it)."""
     from crawlers.sources import load_sources
-    from flows.nightly import crawl_source, flush_spool, process_source
+    from flows.nightly import flush_spool, process_source
 
     settings = load_settings()
     started = time.monotonic()
@@ -172,23 +302,24 @@ def watch_cycle(
             get_run_logger().warning("watch %s: %s", name, summary.skipped)
             return summary
         path = Path(sources_file) if sources_file else None
-        sources = [s for s in load_sources(path, base_url=base_url, only=source_ids or None)
+        sources = [s.id for s in load_sources(path, base_url=base_url, only=source_ids or None)
                    if s.enabled]
         summary.run_key = f"watch-{name}-{moment:%Y%m%dT%H%M%S}"
         summary.finished_earlier = _finish_earlier_cycles(settings, name, summary.run_key)
         run = RunDirectory(settings.data_dir, summary.run_key)
         flush_spool(settings)
-        for source in sources:
-            if source_busy(settings, source.id):
-                summary.busy.append(source.id)
+        error = None
+        try:
+            details, summary.busy = crawl_watched(settings, run, sources, path, base_url)
+        except Exception as exc:  # the crawler process failed: process what it wrote
+            get_run_logger().error("watch %s: crawl failed: %s", name, exc)
+            details, error = {}, f"{type(exc).__name__}: {exc}"
+        for source_id in sources:
+            if source_id in summary.busy:
                 continue
-            try:
-                detail, error = crawl_source(settings, run, source.id, path, base_url, None), None
-            except Exception as exc:  # one failing source must not stop the others
-                get_run_logger().error("source %s failed: %s", source.id, exc)
-                detail, error = None, f"{type(exc).__name__}: {exc}"
-            summary.sources.append(process_source(settings, run, source.id, detail, error))
-            run.mark(source.id, "processed", summary.sources[-1].model_dump_json())
+            outcome = process_source(settings, run, source_id, details.get(source_id), error)
+            run.mark(source_id, "processed", outcome.model_dump_json())
+            summary.sources.append(outcome)
         _remove_if_done(run)
         summary.alerts = alert_step(settings, moment)
     summary.seconds = time.monotonic() - started
@@ -254,13 +385,13 @@ def run_watch(
     """
     settings = load_settings()
     stop = _stop_file(settings, plan.name)
-    stop.unlink(missing_ok=True)
     summaries: list[CycleSummary] = []
     with hold(settings, f"watch-loop-{plan.name}", wait=False,
               what=f"watch {plan.name}") as alone:
         if not alone:
             raise WatchAlreadyRunning(f"watch {plan.name!r} is already running on "
                                       f"{settings.data_dir}; stop it with kiemchung watch --stop")
+        stop.unlink(missing_ok=True)  # a request left from an earlier watch of this name
         _write_status(settings, plan, started=clock().isoformat(), last_cycle=None)
         while max_cycles is None or len(summaries) < max_cycles:
             moment = as_utc(clock())
@@ -285,16 +416,16 @@ def run_watch(
                 if plan.until and now >= plan.until:
                     break
                 sleep(min(1.0, (next_at - now).total_seconds()))
-    stop.unlink(missing_ok=True)
+        stop.unlink(missing_ok=True)
     return summaries
 
 
-def watch_deployment(plan: WatchPlan) -> Any:
+def watch_deployment(plan: WatchPlan) -> RunnerDeployment:
     """The same cycles as a Prefect deployment on an interval schedule (needs a Prefect server
     that runs schedules); a run due while the previous one still runs is cancelled."""
     from flows.deployments import no_overlap
 
-    return watch_cycle.to_deployment(
+    return cast(RunnerDeployment, watch_cycle.to_deployment(
         name=f"watch-{plan.name}", interval=plan.every, concurrency_limit=no_overlap(),
         parameters={"name": plan.name, "source_ids": plan.source_ids,
                     "sources_file": plan.sources_file, "base_url": plan.base_url,
@@ -302,4 +433,4 @@ def watch_deployment(plan: WatchPlan) -> Any:
         tags=["kiemchung", "watch"],
         description="Theo dõi nhanh khi khẩn cấp (watch mode): thu thập các nguồn nhanh theo "
                     "chu kỳ ngắn, dò tăng đột biến, gửi thông báo.",
-    )
+    ))
