@@ -119,22 +119,33 @@ async def reviewer(base: str, name: str, samples: Samples, phase: list[str],
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         assert await sign_in(client, name, PASSWORD) == 303, f"{name} could not sign in"
         while not stop.is_set():
-            started = time.perf_counter()
-            page = await client.get("/queue", params={"page": rng.randint(1, 3)})
-            took = time.perf_counter() - started
-            if page.status_code != 200:
-                samples.errors[f"queue {page.status_code}"] += 1
-                continue
-            samples.queue.setdefault(phase[0], []).append(took)
-            ids = _ROW.findall(page.text)
-            if ids:
-                started = time.perf_counter()
-                item = await client.get(f"/items/{rng.choice(ids)}")
-                if item.status_code == 200:
-                    samples.item.setdefault(phase[0], []).append(time.perf_counter() - started)
-                else:
-                    samples.errors[f"item {item.status_code}"] += 1
+            try:
+                await browse_once(client, rng, samples, phase[0])
+            except httpx.HTTPError as exc:
+                # Counted, not fatal: on an overloaded machine a kept-alive connection may
+                # be closed by the server just as the next request goes out.
+                samples.errors[f"reviewer {type(exc).__name__}"] += 1
             await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
+
+
+async def browse_once(client: httpx.AsyncClient, rng: random.Random, samples: Samples,
+                      label: str) -> None:
+    """The queue (one of its first pages), then one item from it, each timed."""
+    started = time.perf_counter()
+    page = await client.get("/queue", params={"page": rng.randint(1, 3)})
+    took = time.perf_counter() - started
+    if page.status_code != 200:
+        samples.errors[f"queue {page.status_code}"] += 1
+        return
+    samples.queue.setdefault(label, []).append(took)
+    ids = _ROW.findall(page.text)
+    if ids:
+        started = time.perf_counter()
+        item = await client.get(f"/items/{rng.choice(ids)}")
+        if item.status_code == 200:
+            samples.item.setdefault(label, []).append(time.perf_counter() - started)
+        else:
+            samples.errors[f"item {item.status_code}"] += 1
 
 
 async def flood(base: str, mode: str, rate: float, names: list[str], samples: Samples,
@@ -151,7 +162,8 @@ async def flood(base: str, mode: str, rate: float, names: list[str], samples: Sa
         async def attempt(n: int) -> None:
             if mode == "spread":
                 name = f"doan-mo-{uuid.uuid4().hex[:8]}"
-                headers = {"X-Forwarded-For": f"198.18.{rng.randrange(256)}.{rng.randrange(1, 255)}"}
+                address = f"198.18.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+                headers = {"X-Forwarded-For": address}
             else:
                 name, headers = names[n % len(names)], {}
             started = time.perf_counter()
