@@ -117,7 +117,13 @@ async def reviewer(base: str, name: str, samples: Samples, phase: list[str],
                    stop: asyncio.Event, think: float, seed: int) -> None:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        assert await sign_in(client, name, PASSWORD) == 303, f"{name} could not sign in"
+        for _ in range(20):  # as a person would: "busy, try again" (503) means try again
+            status = await sign_in(client, name, PASSWORD)
+            if status != 503:
+                break
+            samples.errors["reviewer sign-in 503"] += 1
+            await asyncio.sleep(rng.uniform(1, 5))
+        assert status == 303, f"{name} could not sign in ({status})"
         while not stop.is_set():
             try:
                 await browse_once(client, rng, samples, phase[0])
