@@ -117,11 +117,16 @@ async def reviewer(base: str, name: str, samples: Samples, phase: list[str],
                    stop: asyncio.Event, think: float, seed: int) -> None:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        status = 0
         for _ in range(20):  # as a person would: "busy, try again" (503) means try again
-            status = await sign_in(client, name, PASSWORD)
-            if status != 503:
+            try:
+                status = await sign_in(client, name, PASSWORD)
+            except httpx.HTTPError as exc:
+                samples.errors[f"reviewer sign-in {type(exc).__name__}"] += 1
+                status = -1
+            if status not in (503, -1):
                 break
-            samples.errors["reviewer sign-in 503"] += 1
+            samples.errors["reviewer sign-in 503"] += status == 503
             await asyncio.sleep(rng.uniform(1, 5))
         assert status == 303, f"{name} could not sign in ({status})"
         while not stop.is_set():
