@@ -114,9 +114,13 @@ async def sign_in(client: httpx.AsyncClient, name: str, password: str) -> int:
 
 
 async def reviewer(base: str, name: str, samples: Samples, phase: list[str],
-                   stop: asyncio.Event, think: float, seed: int) -> None:
+                   stop: asyncio.Event, think: float, seed: int,
+                   signed_in: asyncio.Semaphore) -> None:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    # Each reviewer at an address of their own (as a proxy would report it), never the
+    # guesser's: the throttle locking the guesser's address must not lock them out.
+    office = {"X-Forwarded-For": f"10.20.{seed // 250}.{seed % 250 + 1}"}
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers=office) as client:
         status = 0
         for _ in range(20):  # as a person would: "busy, try again" (503) means try again
             try:
@@ -129,6 +133,7 @@ async def reviewer(base: str, name: str, samples: Samples, phase: list[str],
             samples.errors["reviewer sign-in 503"] += status == 503
             await asyncio.sleep(rng.uniform(1, 5))
         assert status == 303, f"{name} could not sign in ({status})"
+        signed_in.release()
         while not stop.is_set():
             try:
                 await browse_once(client, rng, samples, phase[0])
@@ -198,8 +203,13 @@ async def flood(base: str, mode: str, rate: float, names: list[str], samples: Sa
 async def run_load(base: str, args: argparse.Namespace) -> Samples:
     samples, phase, stop = Samples(), ["warm-up"], asyncio.Event()
     names = [f"reviewer{n:02d}" for n in range(args.reviewers)]
-    browsing = [asyncio.create_task(reviewer(base, name, samples, phase, stop, args.think, n))
+    signed_in = asyncio.Semaphore(0)
+    browsing = [asyncio.create_task(reviewer(base, name, samples, phase, stop, args.think, n,
+                                             signed_in))
                 for n, name in enumerate(names)]
+    for _ in names:  # everyone signed in before anything is measured
+        await signed_in.acquire()
+    print(f"{len(names)} reviewers signed in", flush=True)
     await asyncio.sleep(args.seconds / 2)
     for round_ in range(args.rounds):
         for mode in ("one address", "spread"):
