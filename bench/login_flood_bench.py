@@ -208,7 +208,7 @@ async def run_load(base: str, args: argparse.Namespace) -> Samples:
                                              signed_in))
                 for n, name in enumerate(names)]
     for _ in names:  # everyone signed in before anything is measured
-        await signed_in.acquire()
+        await asyncio.wait_for(signed_in.acquire(), timeout=300)
     print(f"{len(names)} reviewers signed in", flush=True)
     await asyncio.sleep(args.seconds / 2)
     for round_ in range(args.rounds):
