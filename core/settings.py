@@ -79,8 +79,61 @@ class Settings:
         metadata={"help": "Signs review UI sessions (at least 32 characters); unset: made "
                   "once, kept in DATA_DIR/keys/", "secret": True},
     )
+    ocr_item_seconds: float = field(
+        default=30.0, metadata={"help": "Most seconds OCR may spend on one item's images"}
+    )
+    ocr_run_seconds: float = field(
+        default=1800.0, metadata={"help": "Most seconds OCR may spend in one nightly run"}
+    )
     timezone: str = field(
         default="Asia/Ho_Chi_Minh", metadata={"help": "Zone of schedules and reports"}
+    )
+    # -- fast response: links, official sources, notification routing and channels --------
+    app_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata={"help": "Address of the review app, for the links in notifications"},
+    )
+    official_sources: str | None = field(
+        default=None,
+        metadata={"help": "Ids of official sources, comma-separated: their items are the "
+                          "denials on a story's timeline"},
+    )
+    notify_rules: str = field(
+        default="surge: *; match: * >= 0.8",
+        metadata={"help": "What is notified on which channel, by label, province and minimum "
+                          "score (flows/README.md)"},
+    )
+    notify_max_per_hour: int = field(
+        default=10,
+        metadata={"help": "At most this many messages per channel an hour; a summary of what "
+                          "was held back follows"},
+    )
+    notify_digest: bool = field(
+        default=False, metadata={"help": "One daily digest per channel instead of each message"}
+    )
+    notify_digest_hour: int = field(
+        default=7, metadata={"help": "Hour of the daily digest, in the configured zone"}
+    )
+    smtp_host: str | None = field(default=None, metadata={"help": "SMTP server for e-mail alerts"})
+    smtp_port: int = field(default=587, metadata={"help": "SMTP port"})
+    smtp_username: str | None = field(default=None, metadata={"help": "SMTP user"})
+    smtp_password: str | None = field(
+        default=None, metadata={"help": "SMTP password (no default: set your own)"}
+    )
+    smtp_starttls: bool = field(
+        default=True, metadata={"help": "Upgrade the SMTP connection with STARTTLS"}
+    )
+    mail_from: str | None = field(default=None, metadata={"help": "Sender of e-mail alerts"})
+    mail_to: str | None = field(
+        default=None, metadata={"help": "Recipients of e-mail alerts, comma-separated"}
+    )
+    webhook_url: str | None = field(
+        default=None, metadata={"help": "Webhook that receives alerts as signed JSON (https)"}
+    )
+    webhook_secret: str | None = field(
+        default=None,
+        metadata={"help": "Key of the webhook's HMAC-SHA256 signature (no default: set your "
+                          "own, 16+ characters)"},
     )
 
     def __post_init__(self) -> None:

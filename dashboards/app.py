@@ -13,7 +13,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from core.settings import Settings, key_in_force
-from dashboards import analyst_pages, api, audit_pages, auth_pages, review_pages
+from dashboards import (
+    analyst_pages,
+    api,
+    audit_pages,
+    auth_pages,
+    claimreview_api,
+    review_pages,
+)
 from dashboards.login_throttle import LoginThrottle
 from dashboards.password_checks import PasswordChecks
 from dashboards.security import SecurityHeadersMiddleware, csrf_protect, session_options
@@ -26,7 +33,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 API_TITLE = "Kiểm Chứng API"
 #: The routers the app serves, in the order they are matched.
 ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router for module in (auth_pages, review_pages, audit_pages, analyst_pages, api)
+    module.router
+    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api)
 )
 
 

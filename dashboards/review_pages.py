@@ -15,6 +15,7 @@ from core.labels import LABELS, MISLEADING_LABELS, VERDICTS, is_misleading
 from dashboards.dependencies import store_of
 from dashboards.filters import page_filters
 from dashboards.known_claims import lookup
+from dashboards.official_evidence import evidence_for_page
 from dashboards.redirects import local_path
 from dashboards.render import mark_sentences, safe_url
 from dashboards.sessions import READ_ROLES, REVIEW_ROLES, current_user, require_roles
@@ -88,6 +89,7 @@ def item_page(
         can_review=user.can(*REVIEW_ROLES), safe_url=safe_url,
         return_to=local_path(request.query_params.get("back"), "/queue"),
         preset=request.query_params.get("verdict", ""),
+        official=evidence_for_page(request, stored),
     )
 
 
@@ -102,10 +104,13 @@ def record_verdict(
     evidence: Annotated[str, Form()] = "",
     duplicate_of: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "/queue",
+    official_evidence: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     store = store_of(request)
     if store.get(item_id[:200]) is None:
         raise HTTPException(status_code=404)
+    # Official items ticked on the page join the typed evidence links (one click each).
+    evidence = "\n".join([evidence, *(official_evidence or [])])
     decided = build_verdict(item_id, user.name, verdict, label, note, evidence_links(evidence),
                             duplicate_target(duplicate_of))
     record(store, checked(store, decided))
