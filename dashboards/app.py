@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -31,6 +31,11 @@ from index.store import ItemStore, StoreUnavailable
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 API_TITLE = "Kiểm Chứng API"
+#: The routers the app serves, in the order they are matched.
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router
+    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api)
+)
 
 
 def create_app(
@@ -73,8 +78,8 @@ def create_app(
     app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     _install_error_handlers(app)
     return app
 
