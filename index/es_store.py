@@ -115,9 +115,18 @@ class ElasticStore:
             )
 
     def _creates(
-        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str]
+        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str],
+        repeated: dict[str, IndexedItem],
     ) -> Iterator[dict[str, Any]]:
+        """Creates of the items; an id met again in the same call is kept in ``repeated``
+        (its last version) to be sent once every create has settled."""
+        seen: set[str] = set()
         for indexed in items:
+            item_id = indexed.item.id
+            if item_id in seen:
+                repeated[item_id] = indexed
+                continue
+            seen.add(item_id)
             doc = to_document(indexed)
             sent[doc["id"]] = indexed
             forms.update(forms_of(doc))
@@ -148,16 +157,22 @@ class ElasticStore:
         sent as a ``create``; those that exist already come back 409 and are sent again as
         updates. 429s are retried with backoff by the bulk helper (a create or an update by id
         applies once however often it is sent); items refused for good are dead-lettered.
-        Two chunks are in flight at once (``BULK_IN_FLIGHT``).
+        Two chunks are in flight at once (``BULK_IN_FLIGHT``), so an id given twice in one
+        call is written in a last pass, as an update, and the later version wins as it does
+        in SQLite.
         """
         report = UpsertReport()
         sent: dict[str, IndexedItem] = {}
         forms: set[str] = set()
         existing: list[IndexedItem] = []
+        repeated: dict[str, IndexedItem] = {}
         with _unavailable_on_connection_error():
-            self._bulk(self._creates(items, sent, forms), sent, report, existing)
+            self._bulk(self._creates(items, sent, forms, repeated), sent, report, existing)
             if existing:
                 self._bulk(self._updates(existing, sent), sent, report, [])
+            if repeated:
+                self._bulk(self._updates(repeated.values(), sent), sent, report, [])
+                report.written[:] = list(dict.fromkeys(report.written))
             self._add_forms(forms)
         return report
 

@@ -13,14 +13,17 @@ the spelling "điện gió" still finds it, while "tiền điện giờ cao đi�
 spelling of "dien gio" is "điện giờ"). A phrase unit is held where its syllables stand
 together; a syllable unit where the item has that syllable.
 Folded queries compare folded forms ("thuy dien" finds "Thủy điện"); exact ones compare the
-words as written, with tone marks placed one way ("thuỷ" is "thủy").
+words as written, with tone marks placed one way ("thuỷ" is "thủy"). In a folded query, a
+syllable typed with its diacritics still picks the word: "điện giờ" (hour) is not read as the
+word "điện gió", so it is a phrase unit and the items saying "điện giờ" rank first.
 
 Ranking is a sum of fixed weights (``WEIGHTS``), the same integers in both stores, so both
 return the same order; ties go to the newer item, then the id:
 
 - the whole query as a phrase in the title, or in the body;
 - each unit in the title;
-- what the user typed with its diacritics, as typed (in a folded search).
+- what the user typed with its diacritics, as typed (in a folded search), the whole query
+  weighing as much as a phrase in both title and body.
 
 The plan is a small boolean tree of ``Term`` and ``Phrase`` leaves over the fields of
 ``index.search_text``; each store translates it into its own query language.
@@ -40,14 +43,17 @@ MAX_QUERY_SYLLABLES: Final[int] = 24
 #: three in practice ("điện gió", and an unaccented "dien gio" from social posts).
 MAX_FORMS: Final[int] = 8
 
-#: Ranking weights. A phrase in the title outranks everything else; a phrase in the body
-#: outranks the units merely being in the title; the spelling as typed breaks near-ties.
+#: Ranking weights. In a folded search typed with diacritics, the whole query as typed
+#: outranks where a folded phrase stands (an item saying "điện giờ" comes before one saying
+#: "điện gió" when "điện giờ" was typed); then a phrase in the title outranks everything
+#: else, a phrase in the body outranks the units merely being in the title, and each unit as
+#: typed breaks near-ties.
 WEIGHTS: Final[dict[str, int]] = {
     "phrase_title": 8,
     "phrase_body": 4,
     "unit_title": 2,
-    "typed_phrase": 2,
-    "typed_unit": 1,
+    "typed_phrase": 12,
+    "typed_unit": 3,
 }
 
 Part = Literal["title", "body"]
@@ -216,6 +222,12 @@ def _phrases(cut: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     return spans
 
 
+def _fits_typed(form: Sequence[str], typed: Sequence[str]) -> bool:
+    """A spelling fits what the user typed when each syllable typed with diacritics is
+    spelt so: "điện giờ" (hour) is not the word "điện gió" (wind), "điện gio" may be."""
+    return all(t == fold(t) or t == f for f, t in zip(form, typed, strict=True))
+
+
 def plan_query(text: str, exact: bool, vocabulary: Mapping[str, Sequence[str]]) -> QueryPlan:
     """Cut the query into units, given the vocabulary's spellings of each candidate word.
 
@@ -234,6 +246,8 @@ def plan_query(text: str, exact: bool, vocabulary: Mapping[str, Sequence[str]]) 
         if exact:
             wanted = "_".join(compared[start:end])
             forms = [f for f in forms if f == wanted]
+        else:
+            forms = [f for f in forms if _fits_typed(f.split("_"), typed[start:end])]
         return tuple(tuple(f.split("_")) for f in forms[:MAX_FORMS])
 
     # best[i]: (syllables covered by words, -units, cut) for the first i syllables.
