@@ -14,7 +14,7 @@ PIPELINE_FIELDS = (
     "lead", "published", "fetched_at", "date", "author", "section", "language",
     "content_hash", "duplicate_of", "metadata", "label", "flagged", "score", "relevant",
     "reasons", "model_version", "claim_sentences", "entities", "provinces", "known_claims",
-    "title_words", "body_words", "indexed_at", *SEARCH_FIELDS,
+    "title_words", "body_words", "indexed_at", "images", "image_text", *SEARCH_FIELDS,
 )
 #: Stored only to be searched; reading an item back never needs them.
 SEARCH_ONLY_FIELDS = SEARCH_FIELDS
@@ -23,7 +23,9 @@ SEARCH_ONLY_FIELDS = SEARCH_FIELDS
 def streams_of(doc: dict[str, Any]) -> SearchStreams:
     """The search streams of a stored document (a pure function of its text and words)."""
     return search_streams(
-        title=doc.get("title") or "", lead=doc.get("lead") or "", text=doc.get("text") or "",
+        title=doc.get("title") or "", lead=doc.get("lead") or "",
+        # Text read from the item's images is searched like its body (issue 15).
+        text=" ".join(part for part in (doc.get("text"), doc.get("image_text")) if part),
         title_words=doc.get("title_words") or "", body_words=doc.get("body_words") or "",
     )
 
@@ -37,6 +39,7 @@ def to_document(indexed: IndexedItem) -> dict[str, Any]:
     doc["indexed_at"] = indexed.indexed_at.isoformat()
     # Items without a printed date are placed on the day they were fetched.
     doc["date"] = doc["published"] or doc["fetched_at"]
+    doc["image_text"] = indexed.item.image_text()
     doc.update(streams_of(doc).fields)
     return doc
 

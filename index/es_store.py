@@ -19,7 +19,7 @@ from elasticsearch import (
 )
 from elasticsearch import ConnectionError as ESConnectionError
 
-from core.clock import now_utc, parse_iso
+from core.clock import as_utc, now_utc, parse_iso
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
 from core.settings import Settings
@@ -47,6 +47,7 @@ from index.query import (
 from index.search_plan import QueryPlan, plan_query, word_candidates
 from index.search_text import fold
 from index.store import StoreUnavailable
+from index.verdict_rules import check_verdict
 
 BULK_CHUNK = 500
 #: Bulk requests in flight at once: while the node indexes one chunk, the next is built,
@@ -67,6 +68,23 @@ PIT_KEEP_ALIVE = "2m"
 _READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
 #: Spellings returned by one vocabulary look-up; a query has at most a few dozen candidates.
 _VOCABULARY_HITS = 2000
+
+
+def _audit_query(
+    item_id: str | None, reviewer: str | None, verdict: str | None,
+    since: datetime | None, until: datetime | None,
+) -> dict[str, Any]:
+    filters: list[dict[str, Any]] = [
+        {"term": {name: value}}
+        for name, value in (("item_id", item_id), ("reviewer", reviewer), ("verdict", verdict))
+        if value is not None
+    ]
+    moments = {
+        op: as_utc(moment).isoformat() for op, moment in (("gte", since), ("lt", until)) if moment
+    }
+    if moments:
+        filters.append({"range": {"at": moments}})
+    return {"bool": {"filter": filters}}
 
 
 def client_from_settings(settings: Settings) -> Elasticsearch:
@@ -347,13 +365,15 @@ class ElasticStore:
         review = verdict.model_dump(mode="json")
         entry_id = f"{verdict.item_id}:{verdict.at.isoformat()}"
         with _unavailable_on_connection_error():
-            for _attempt in range(RETRY_ON_CONFLICT * 4):
+            for attempt in range(RETRY_ON_CONFLICT * 4):
                 try:
                     current = self.client.get(
                         index=self.names.items_alias, id=verdict.item_id, source_includes=["review"]
                     )
                 except NotFoundError:
                     raise KeyError(f"no item with id {verdict.item_id}") from None
+                if attempt == 0:
+                    check_verdict(verdict, self._exists)
                 before = current["_source"].get("review")
                 # Same id on a retry: the entry is rewritten by this call only, never by another.
                 self.client.index(
@@ -381,19 +401,19 @@ class ElasticStore:
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         return [entry.verdict for entry in reversed(self.audit_log(item_id=item_id, size=1000))]
 
+    def _exists(self, item_id: str) -> bool:
+        return bool(self.client.exists(index=self.names.items_alias, id=item_id))
+
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,
-        offset: int = 0, size: int = 50,
+        offset: int = 0, size: int = 50, verdict: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[AuditEntry]:
-        filters: list[dict[str, Any]] = []
-        if item_id is not None:
-            filters.append({"term": {"item_id": item_id}})
-        if reviewer is not None:
-            filters.append({"term": {"reviewer": reviewer}})
+        query = _audit_query(item_id, reviewer, verdict, since, until)
         with _unavailable_on_connection_error():
             found = self.client.search(
                 index=self.names.verdicts_alias,
-                query={"bool": {"filter": filters}},
+                query=query,
                 sort=[{"at": "desc"}, {"item_id": "asc"}],
                 from_=offset,
                 size=size,
@@ -409,6 +429,14 @@ class ElasticStore:
                 )
             )
         return entries
+
+    def audit_count(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        verdict: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    ) -> int:
+        query = _audit_query(item_id, reviewer, verdict, since, until)
+        with _unavailable_on_connection_error():
+            return int(self.client.count(index=self.names.verdicts_alias, query=query)["count"])
 
     def aggregate(
         self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20

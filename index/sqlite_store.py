@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.clock import now_utc
+from core.clock import as_utc, now_utc
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
 from index.copies import copies_of
@@ -37,6 +37,7 @@ from index.sqlite_search import (
     sortable_time,
     sql_query,
 )
+from index.verdict_rules import check_verdict
 
 SCHEMA_VERSION = 3
 
@@ -94,9 +95,48 @@ _GROUPS = {
 _sortable_time = sortable_time
 
 
+@contextmanager
+def _setup_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<file>.lock`` beside the database while it is set up: SQLite's
+    own locking does not cover a journal-mode switch or a check-then-alter of the schema, and a
+    kernel lock is released even when its holder is killed."""
+    import fcntl
+
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+
 def _stored_part(doc: dict[str, Any]) -> dict[str, Any]:
     """The document without its search streams: those live in the full-text table only."""
     return {key: value for key, value in doc.items() if key not in SEARCH_FIELDS}
+
+
+def _audit_filter(
+    item_id: str | None, reviewer: str | None, verdict: str | None,
+    since: datetime | None, until: datetime | None,
+) -> tuple[str, list[Any]]:
+    clauses, params = ["1"], []
+    for value, clause in (
+        (item_id, "item_id = ?"),
+        (reviewer, "json_extract(verdict, '$.reviewer') = ?"),
+        (verdict, "json_extract(verdict, '$.verdict') = ?"),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    # Times are ISO 8601 with an offset or Z; julianday() compares the instants.
+    if since is not None:
+        clauses.append("julianday(json_extract(verdict, '$.at')) >= julianday(?)")
+        params.append(as_utc(since).isoformat())
+    if until is not None:
+        clauses.append("julianday(json_extract(verdict, '$.at')) < julianday(?)")
+        params.append(as_utc(until).isoformat())
+    return " AND ".join(clauses), params
 
 
 class SqliteStore:
@@ -108,7 +148,9 @@ class SqliteStore:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        # Switching a fresh file to WAL needs it to itself; openers take turns (see _setup_lock).
+        with _setup_lock(path):
+            self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
 
     @contextmanager
@@ -117,7 +159,9 @@ class SqliteStore:
             yield self._db
 
     def ensure_schema(self) -> None:
-        with self._lock:
+        """Create or upgrade the tables (idempotent); concurrent openers, threads or processes,
+        take turns."""
+        with self._lock, _setup_lock(self.path):
             self._db.executescript(_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(verdicts)")}
             if "before" not in columns:  # files made by schema version 1
@@ -273,6 +317,9 @@ class SqliteStore:
             ).fetchone()
             if row is None:
                 raise KeyError(f"no item with id {verdict.item_id}")
+            check_verdict(verdict, lambda other: db.execute(
+                "SELECT 1 FROM items WHERE id = ?", (other,)
+            ).fetchone() is not None)
             db.execute(
                 "UPDATE items SET review = ?, review_status = ? WHERE id = ?",
                 (payload, verdict.verdict, verdict.item_id),
@@ -328,18 +375,13 @@ class SqliteStore:
 
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,
-        offset: int = 0, size: int = 50,
+        offset: int = 0, size: int = 50, verdict: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[AuditEntry]:
-        clauses, params = ["1"], []
-        if item_id is not None:
-            clauses.append("item_id = ?")
-            params.append(item_id)
-        if reviewer is not None:
-            clauses.append("json_extract(verdict, '$.reviewer') = ?")
-            params.append(reviewer)
+        where, params = _audit_filter(item_id, reviewer, verdict, since, until)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT verdict, before FROM verdicts WHERE {' AND '.join(clauses)} "
+                f"SELECT verdict, before FROM verdicts WHERE {where} "
                 "ORDER BY seq DESC LIMIT ? OFFSET ?",
                 [*params, size, offset],
             ).fetchall()
@@ -350,6 +392,15 @@ class SqliteStore:
             )
             for row in rows
         ]
+
+    def audit_count(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        verdict: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    ) -> int:
+        where, params = _audit_filter(item_id, reviewer, verdict, since, until)
+        with self._lock:
+            row = self._db.execute(f"SELECT count(*) FROM verdicts WHERE {where}", params)
+            return int(row.fetchone()[0])
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         with self._lock:

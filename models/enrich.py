@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.records import ClassifyInput, CrawledItem, Enrichment, IndexedItem
+from models.image_reasons import classified_text, with_image_reasons
 from models.predict import NarrativeClassifier
 from nlp.normalize import normalize_text
 from nlp.segment import segment_words
@@ -40,7 +41,7 @@ def enrich(
         batch = items[start : start + BATCH]
         inputs = [
             ClassifyInput(
-                id=item.id, text=item.text, title=item.title, url=item.url,
+                id=item.id, text=classified_text(item), title=item.title, url=item.url,
                 source_kind=item.source_kind,
             )
             for item in batch
@@ -48,6 +49,7 @@ def enrich(
         with _CLASSIFY_LOCK:
             predictions = classifier.classify(inputs)
             leads = [lead_words(item.lead) for item in batch]
+        predictions = [with_image_reasons(i, p) for i, p in zip(batch, predictions, strict=True)]
         enriched.extend(
             IndexedItem(
                 item=item,
