@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,7 +70,7 @@ def create_app(
     app.state.users = users or UserStore.in_data_dir(settings.data_dir)
     app.state.throttle = throttle or LoginThrottle()
     app.state.password_checks = PasswordChecks()
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(ZoneInfo(settings.timezone))
     app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
