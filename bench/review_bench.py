@@ -166,8 +166,8 @@ def main() -> int:
         return 2
     data_dir = Path(tempfile.mkdtemp(prefix="kiemchung-bench-"))
     prefix = args.pages_only or f"bench-{uuid.uuid4().hex[:8]}"
-    settings = Settings(data_dir=data_dir, es_url=args.es_url, index_prefix=prefix,
-                        secret_key="bench")
+    # No secret key given: the app makes one in the data directory, as in production.
+    settings = Settings(data_dir=data_dir, es_url=args.es_url, index_prefix=prefix)
     store = open_store(settings)
     if args.pages_only:
         print(f"timing pages on {store.count():,} items already under {prefix}")
