@@ -20,6 +20,7 @@ from dashboards import (
     audit_pages,
     auth_pages,
     claimreview_api,
+    report_api,
     review_pages,
 )
 from dashboards.login_throttle import LoginThrottle
@@ -74,7 +75,8 @@ def create_app(
     app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api):
+    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api,
+                   report_api):
         app.include_router(module.router)
     _install_error_handlers(app)
     return app

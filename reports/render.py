@@ -62,6 +62,14 @@ def render_html(data: ReportData) -> str:
     )
 
 
+def render_pdf(data: ReportData) -> bytes:
+    """The report as PDF bytes (what the app's report download sends)."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=render_html(data), base_url=str(TEMPLATES)).write_pdf()
+    return pdf
+
+
 def write_report(data: ReportData, directory: Path, *, pdf: bool = True) -> ReportFiles:
     """``kiemchung-<period>.html`` and ``.pdf`` in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
