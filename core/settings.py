@@ -86,7 +86,9 @@ class Settings:
         default=1800.0, metadata={"help": "Most seconds OCR may spend in one nightly run"}
     )
     timezone: str = field(
-        default="Asia/Ho_Chi_Minh", metadata={"help": "Zone of schedules and reports"}
+        default="Asia/Ho_Chi_Minh",
+        metadata={"help": "Zone of schedules and reports, and of every date the app shows, "
+                          "filters on and exports"},
     )
     # -- fast response: links, official sources, notification routing and channels --------
     app_url: str = field(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from fastapi import Request
 
 from dashboards.login_throttle import LoginThrottle
@@ -12,6 +14,11 @@ from index.store import ItemStore
 def store_of(request: Request) -> ItemStore:
     store: ItemStore = request.app.state.store
     return store
+
+
+def zone_of(request: Request) -> ZoneInfo:
+    """The configured zone (``KIEMCHUNG_TIMEZONE``): pages show, filter and export in it."""
+    return ZoneInfo(request.app.state.settings.timezone)
 
 
 def users_of(request: Request) -> UserStore:

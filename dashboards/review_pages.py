@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.labels import LABELS, MISLEADING_LABELS, VERDICTS, is_misleading
-from dashboards.dependencies import store_of
+from dashboards.dependencies import store_of, zone_of
 from dashboards.filters import page_filters
 from dashboards.known_claims import lookup
 from dashboards.official_evidence import evidence_for_page
@@ -51,7 +51,8 @@ def favicon() -> Response:
 def queue(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
-    filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True)
+    filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True,
+                           zone=zone_of(request))
     store = store_of(request)
     result = store.search(filters.query())
     sources = store.aggregate(filters.query(paged=False), by="source", size=30)
