@@ -224,6 +224,12 @@ class SourceSpider(scrapy.Spider):
             metadata["legacy_encoding"] = article.legacy_encoding
         if article.warnings:
             metadata["extraction_notes"] = "; ".join(article.warnings)
+        copy_of = None
+        if article.canonical_elsewhere:
+            # Another site's URL does not decide this page's id: it is kept as a copy of it.
+            metadata["canonical_elsewhere"] = article.canonical_elsewhere
+            copy_of = doc_id_for_url(article.canonical_elsewhere)
+            self.stats_inc("kc/canonical_elsewhere")
         yield {
             "id": doc_id_for_url(article.canonical_url),
             "url": response.url,
@@ -239,5 +245,6 @@ class SourceSpider(scrapy.Spider):
             "section": article.section,
             "language": article.language or "vi",
             "metadata": metadata,
+            "duplicate_of": copy_of,
             "_aliases": sorted(aliases),
         }
