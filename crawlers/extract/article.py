@@ -341,10 +341,12 @@ def extract_article(
     canonical = urljoin(url, meta.canonical or meta.meta.get("og:url") or url)
     if not canonical.startswith(("http://", "https://")):
         canonical = url
+    # The declared canonical picks the site's extraction rules (a saved or mirrored page is
+    # still that outlet's layout), but decides the id only within the page's own domain.
+    site = rules_for(canonical, url).merged(rules)
     elsewhere = None
     if not same_registrable_domain(canonical, url):
         elsewhere, canonical = canonical_url(canonical), url
-    site = rules_for(canonical, url).merged(rules)
     article = Article(url=url, canonical_url=canonical_url(canonical), encoding=encoding,
                       legacy_encoding=legacy, warnings=list(notes), canonical_elsewhere=elsewhere)
     article.title = _title(tree, meta, site)
