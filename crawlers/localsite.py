@@ -40,6 +40,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the request log is kept in memory for the tests instead
 
     def do_GET(self) -> None:  # noqa: N802
+        self.server.arrive()
+        try:
+            if self.server.hold_seconds:
+                time.sleep(self.server.hold_seconds)
+            self._answer()
+        finally:
+            self.server.depart()
+
+    def _answer(self) -> None:
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         self.server.record(path, parts.query)
@@ -139,7 +148,10 @@ class LocalSiteServer(ThreadingHTTPServer):
         # "file" (robots.txt in root or a default), "error" (500), "missing" (404), "slow"
         self.robots = robots
         self.slow_seconds = 5.0
+        self.hold_seconds = 0.0  # every answer waits this long (to see overlapping requests)
         self.requests: list[str] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests this server was answering at one moment
         self._lock = threading.Lock()
 
     @property
@@ -147,6 +159,15 @@ class LocalSiteServer(ThreadingHTTPServer):
         host = str(self.server_address[0])
         host = "127.0.0.1" if host in {"0.0.0.0", ""} else host
         return f"http://{host}:{self.server_address[1]}"
+
+    def arrive(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def depart(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def record(self, path: str, query: str) -> None:
         with self._lock:

@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from core.clock import now_utc, parse_iso
 from core.settings import Settings
 from crawlers.context import RunContext
+from crawlers.net.host_limits import HostLimit, HostLimits, limits_by_host
 from crawlers.report import BENIGN_REASONS, CrawlReport, SourceStats, SourceStatus
 from crawlers.scrapy_settings import base_settings, source_settings
 from crawlers.sources import Source, load_sources
@@ -117,6 +118,9 @@ def run_job(job: dict[str, Any]) -> CrawlReport:
         settings=settings, state=CrawlState.in_dir(settings.data_dir),
         out_path=Path(job["out_path"]), since=since, started=now_utc(),
         events=sys.stdout if job.get("progress") else None,
+        host_limits=HostLimits(limits_by_host(
+            (source.urls, HostLimit(source.options.concurrency, source.options.delay))
+            for source in sources if source.enabled)),
     )
     report = CrawlReport()
     process = CrawlerProcess(settings=base_settings(settings, context))
