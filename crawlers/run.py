@@ -22,6 +22,7 @@ from core.clock import now_utc, parse_iso
 from core.settings import Settings
 from crawlers.context import RunContext
 from crawlers.net.host_limits import HostLimit, HostLimits, limits_by_host
+from crawlers.net.host_slots import HostSlots
 from crawlers.report import BENIGN_REASONS, CrawlReport, SourceStats, SourceStatus
 from crawlers.scrapy_settings import base_settings, source_settings
 from crawlers.sources import Source, load_sources
@@ -29,6 +30,8 @@ from crawlers.spiders import spider_for
 from crawlers.spiders.base import SourceSpider
 from crawlers.state import CrawlState
 
+#: Lock files of the per-host slots, shared by every crawl process using the data directory.
+HOST_SLOTS = "host_slots"
 _MISSING_KEY_HELP = {
     "youtube_api_key": "KIEMCHUNG_YOUTUBE_API_KEY",
     "facebook_token": "KIEMCHUNG_FACEBOOK_TOKEN",
@@ -120,7 +123,7 @@ def run_job(job: dict[str, Any]) -> CrawlReport:
         events=sys.stdout if job.get("progress") else None,
         host_limits=HostLimits(limits_by_host(
             (source.urls, HostLimit(source.options.concurrency, source.options.delay))
-            for source in sources if source.enabled)),
+            for source in sources if source.enabled), HostSlots(settings.data_dir / HOST_SLOTS)),
     )
     report = CrawlReport()
     process = CrawlerProcess(settings=base_settings(settings, context))

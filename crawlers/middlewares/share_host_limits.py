@@ -38,13 +38,13 @@ class ShareHostLimitsMiddleware:
 
     async def process_request(self, request: Request) -> None:
         host = (urlparse_cached(request).hostname or "").lower()
-        await self.limits.enter(host, self._own_limit())
-        request.meta[_HELD] = host
+        token = await self.limits.enter(host, self._own_limit())
+        request.meta[_HELD] = (host, token)
 
     def _give_back(self, request: Request) -> None:
-        host = request.meta.pop(_HELD, None)
-        if host is not None:
-            self.limits.leave(host)
+        held = request.meta.pop(_HELD, None)
+        if held is not None:
+            self.limits.leave(*held)
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._give_back(request)

@@ -5,6 +5,7 @@ the server holds each answer a moment and counts how many it was answering at on
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from core.settings import Settings
@@ -31,11 +32,45 @@ def test_six_sources_on_one_host_keep_to_the_hosts_single_limit(settings: Settin
         entries.append(source(f"nguon-{n}", "sitemap", f"/sitemap-{n}.xml", **extra))
     sources = sources_file(tmp_path / "sources.yaml", *entries)
     with LocalSite(root) as site:
-        site.server.hold_seconds = 0.2
+        site.server.hold_seconds = 0.1
         report = crawl(settings, tmp_path / "o.jsonl", sources_file=sources,
                        base_url=site.base_url)
         most_at_once = site.server.max_in_flight
     assert [stats.new for stats in report.per_source.values()] == [3] * 6, report.summary_lines()
+    assert most_at_once == 1
+
+
+def test_two_crawl_processes_on_one_host_share_its_limit(settings: Settings,
+                                                         tmp_path: Path) -> None:
+    """What two nightly tasks (or two workers on one data directory) do: each crawls one source
+    in its own process, at the same time, on the same host."""
+    root = tmp_path / "site"
+    entries = []
+    for n in range(2):
+        pages = [f"/bai/tien-trinh-{n}-tin-{k}-20000{n}{k}.html" for k in range(4)]
+        for k, page in enumerate(pages):
+            write(root, page.lstrip("/"), article_html(
+                f"Tin {k} của tiến trình {n}", [f"Bài số {k} của nguồn {n} về xâm nhập mặn ở "
+                                                f"đồng bằng sông Cửu Long (mã {n}{k}).",
+                                                "Nông dân được khuyên trữ nước ngọt."]))
+        write(root, f"sitemap-{n}.xml", sitemap(pages))
+        entries.append(source(f"tien-trinh-{n}", "sitemap", f"/sitemap-{n}.xml", concurrency=1))
+    sources = sources_file(tmp_path / "sources.yaml", *entries)
+    reports = {}
+    with LocalSite(root) as site:
+        site.server.hold_seconds = 0.1
+
+        def run(n: int) -> None:
+            reports[n] = crawl(settings, tmp_path / f"o{n}.jsonl", sources_file=sources,
+                               source_ids=[f"tien-trinh-{n}"], base_url=site.base_url)
+
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        most_at_once = site.server.max_in_flight
+    assert [reports[n].per_source[f"tien-trinh-{n}"].new for n in range(2)] == [4, 4]
     assert most_at_once == 1
 
 
