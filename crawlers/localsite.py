@@ -1,9 +1,10 @@
 """A small threaded HTTP server for a directory on 127.0.0.1, for tests and the demo.
 
-Text files get ``{base_url}`` replaced by the server's own URL. Special routes under
-``/_special/`` produce the hostile cases a crawler must survive: an oversized body, a gzip bomb,
-redirects to a private address, a ``file://`` URL or anywhere (``redirect?to=``), a redirect
-loop, a slow answer, an HTTP error status.
+Text files get ``{base_url}`` replaced by the server's own URL; files carry an ``ETag`` and a
+``Last-Modified``, and a conditional request for an unchanged file is answered 304. Special
+routes under ``/_special/`` produce the hostile cases a crawler must survive: an oversized
+body, a gzip bomb, redirects to a private address, a ``file://`` URL or anywhere
+(``redirect?to=``), a redirect loop, a slow answer, an HTTP error status.
 Run ``python -m crawlers.localsite DIR [--port N]`` to serve by hand.
 """
 
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import mimetypes
 import sys
 import threading
 import time
 from collections.abc import Sequence
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -122,7 +125,24 @@ class _Handler(BaseHTTPRequestHandler):
             body = body.replace(b"{base_url}", self.server.base_url.encode("ascii"))
         # No charset parameter: pages must declare (or not declare) their own encoding.
         content_type = _TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "text/html"
-        self._send(200, body, content_type)
+        # Validators, as real sites send them, so conditional requests can be tested.
+        etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+        modified = formatdate(int(target.stat().st_mtime), usegmt=True)
+        if self._not_modified(etag, int(target.stat().st_mtime)):
+            return self._send(304, b"", content_type, ETag=etag, Last_Modified=modified)
+        self._send(200, body, content_type, ETag=etag, Last_Modified=modified)
+
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        asked = self.headers.get("If-None-Match")
+        if asked is not None:
+            return etag in [tag.strip() for tag in asked.split(",")] or asked.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            return mtime <= int(parsedate_to_datetime(since).timestamp())
+        except (TypeError, ValueError):
+            return False
 
     def _resolve(self, path: str, query: dict[str, str]) -> Path | None:
         root = self.server.root

@@ -13,6 +13,7 @@ ITEM_PIPELINES: dict[str, int] = {
     "crawlers.pipelines.pseudonymise_authors.PseudonymiseAuthorsPipeline": 150,
     "crawlers.pipelines.filter_window.FilterWindowPipeline": 200,
     "crawlers.pipelines.drop_seen.DropSeenPipeline": 300,
+    "crawlers.pipelines.fetch_images.FetchImagesPipeline": 350,
     "crawlers.pipelines.link_copies.LinkCopiesPipeline": 400,
     "crawlers.pipelines.write_jsonl.WriteJsonlPipeline": 500,
 }
@@ -70,6 +71,11 @@ def base_settings(settings: Settings, context: RunContext) -> dict[str, Any]:
         "KC_CONTEXT": context,
         "KC_ALLOW_LOOPBACK": settings.allow_loopback,
         "KC_PSEUDONYM_KEY": settings.pseudonym_key,
+        # Feeds, sitemaps and listing pages are asked with their validators (a watch's cycle
+        # costs a 304 when nothing changed); see crawlers/revalidate_entries.py.
+        "HTTPCACHE_ENABLED": True,
+        "HTTPCACHE_POLICY": "crawlers.revalidate_entries.RevalidateEntriesPolicy",
+        "HTTPCACHE_DIR": str(settings.data_dir / "httpcache"),
     }
 
 

@@ -19,6 +19,7 @@ from core.clock import as_utc, now_utc
 from core.ids import canonical_url, doc_id_for_url
 from crawlers.context import RunContext
 from crawlers.extract.article import ExtractionError, JavaScriptOnlyPage, extract_article
+from crawlers.extract.images import lead_image_url
 from crawlers.extract.sites import SiteRules
 from crawlers.middlewares.guard_addresses import RefusedAddress
 from crawlers.middlewares.robots_policy import RobotsUnavailable
@@ -247,4 +248,5 @@ class SourceSpider(scrapy.Spider):
             "metadata": metadata,
             "duplicate_of": copy_of,
             "_aliases": sorted(aliases),
+            "_image_urls": [u for u in [lead_image_url(response.body, response.url)] if u],
         }
