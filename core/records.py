@@ -58,6 +58,10 @@ class CrawledItem(BaseModel):
     language: str = "vi"
     content_hash: str | None = Field(default=None, description="Hash of the normalised body")
     duplicate_of: str | None = Field(default=None, description="Id of the first copy seen")
+    version: int = Field(default=1, ge=1, description="1, then +1 each time a re-check of the "
+                         "page finds its body changed (a correction or a stealth edit)")
+    previous_hash: str | None = Field(default=None,
+                                      description="content_hash of the version this replaces")
     metadata: dict[str, str] = Field(default_factory=dict)
     images: list[ItemImage] = Field(
         default_factory=list, description="Attached images and the lead image, with OCR text"

@@ -129,6 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
         modified = formatdate(int(target.stat().st_mtime), usegmt=True)
         if self._not_modified(etag, int(target.stat().st_mtime)):
+            self.server.record_not_modified(path)
             return self._send(304, b"", content_type, ETag=etag, Last_Modified=modified)
         self._send(200, body, content_type, ETag=etag, Last_Modified=modified)
 
@@ -170,6 +171,7 @@ class LocalSiteServer(ThreadingHTTPServer):
         self.slow_seconds = 5.0
         self.hold_seconds = 0.0  # every answer waits this long (to see overlapping requests)
         self.requests: list[str] = []
+        self.not_modified: list[str] = []  # paths answered 304 to a conditional request
         self.in_flight = 0
         self.max_in_flight = 0  # most requests this server was answering at one moment
         self._lock = threading.Lock()
@@ -188,6 +190,10 @@ class LocalSiteServer(ThreadingHTTPServer):
     def depart(self) -> None:
         with self._lock:
             self.in_flight -= 1
+
+    def record_not_modified(self, path: str) -> None:
+        with self._lock:
+            self.not_modified.append(path)
 
     def record(self, path: str, query: str) -> None:
         with self._lock:

@@ -21,9 +21,10 @@ SKIP_REASONS: dict[str, str] = {
     "fetch_failed": "tải lỗi (fetch failed)",
     "feed_entry_unreadable": "mục feed không đọc được (unreadable feed entry)",
     "redirect_to_seen": "chuyển hướng tới trang đã tải (redirect to a page already fetched)",
+    "removed": "bài đã bị gỡ (article removed since it was stored)",
 }
 #: Reasons that are the site's own wish, not a fault: alone they leave a source ok.
-BENIGN_REASONS = frozenset({"robots_forbidden", "redirect_to_seen"})
+BENIGN_REASONS = frozenset({"robots_forbidden", "redirect_to_seen", "removed"})
 
 _STATUS_WORDS = {"ok": "ok", "partial": "một phần (partial)", "failed": "lỗi (failed)",
                  "skipped": "bỏ qua (skipped)"}
