@@ -45,6 +45,7 @@ class SourceStats(BaseModel):
     canonical URL was already stored, plus near-identical copies written linked to the first
     copy (``duplicate_of``). ``failed``: requests or pages that failed, each with a message.
     ``revised``: stored items re-checked and found changed (written again as a new version).
+    ``rechecked``: stored articles asked again for corrections (unchanged ones included).
     """
 
     status: SourceStatus = "ok"
@@ -53,6 +54,7 @@ class SourceStats(BaseModel):
     duplicates: int = 0
     failed: int = 0
     revised: int = 0
+    rechecked: int = 0
     skipped: bool = False
     skipped_by: dict[str, int] = Field(default_factory=dict)
     window_moved: bool = False
@@ -87,6 +89,8 @@ class CrawlReport(BaseModel):
         for source_id, stats in sorted(self.per_source.items()):
             line = (f"{source_id}: {_STATUS_WORDS[stats.status]}; tải {stats.fetched}, "
                     f"mới {stats.new}, trùng {stats.duplicates}, lỗi {stats.failed}")
+            if stats.rechecked:
+                line += f", kiểm lại (rechecked) {stats.rechecked}"
             if stats.revised:
                 line += f", sửa đổi (revised) {stats.revised}"
             if stats.skipped_by:

@@ -82,6 +82,8 @@ def _stats_of(crawler: Crawler, spider: SourceSpider | None) -> SourceStats:
         fetched=max(responses, 0),
         new=int(value("kc/new", 0)) - int(value("kc/revised", 0)),
         revised=int(value("kc/revised", 0)),
+        rechecked=int(value("kc/revised", 0)) + int(value("kc/unchanged", 0))
+        + int(value("kc/skip/removed", 0)),
         duplicates=int(value("kc/duplicates", 0)) + int(value("kc/linked_copies", 0))
         + int(value("kc/skipped_seen", 0)),
         failed=failed,

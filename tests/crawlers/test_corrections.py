@@ -47,8 +47,10 @@ def test_a_changed_article_is_fetched_again_as_a_new_version(settings: Settings,
 
     assert first.per_source["bao"].new == 1
     assert unchanged.per_source["bao"].new == 0 and unchanged.per_source["bao"].revised == 0
+    assert unchanged.per_source["bao"].rechecked == 1
     stats = edited.per_source["bao"]
     assert stats.revised == 1 and stats.new == 0 and stats.status == "ok", edited.summary_lines()
+    assert "kiểm lại (rechecked) 1, sửa đổi (revised) 1" in edited.summary_lines()[0]
     original, correction = _items(out)
     assert correction.id == original.id and correction.canonical_url == original.canonical_url
     assert (original.version, correction.version) == (1, 2)
