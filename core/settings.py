@@ -73,6 +73,11 @@ class Settings:
     retention_days: int = field(
         default=730, metadata={"help": "Items older than this are deleted (0 keeps all)"}
     )
+    recheck_days: int = field(
+        default=7, metadata={"help": "Articles first fetched within this many days are asked "
+                             "again each crawl (conditional request) to catch corrections "
+                             "(0: never)"}
+    )
     secret_key: str | None = field(
         default=None,
         repr=False,

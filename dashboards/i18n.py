@@ -131,6 +131,18 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Paste the original item's id or the link to its page.",
     ),
     "cancel": ("Hủy", "Cancel"),
+    "edited": ("Đã sửa", "Edited"),
+    "edited_title": ("Bài đã được sửa sau khi thu thập", "Edited after it was collected"),
+    "edited_version": ("phiên bản", "version"),
+    "edited_fetched": ("bản trước thu thập lúc (UTC)", "previous version collected at (UTC)"),
+    "edited_after_review": (
+        "Nội dung thay đổi đáng kể sau khi đã có kết luận: mục quay lại hàng đợi để duyệt lại. "
+        "Kết luận cũ vẫn giữ cho đến khi có kết luận mới.",
+        "The text changed materially after the verdict: the item is back in the queue. The "
+        "verdict stays until a new one is recorded.",
+    ),
+    "edited_diff": ("Khác biệt so với bản trước (đỏ: bị xóa, xanh: được thêm)",
+                    "Difference from the previous version (red: removed, green: added)"),
     "forbidden": ("Bạn không có quyền làm việc này.", "You are not allowed to do this."),
     "not_found": ("Không tìm thấy.", "Not found."),
     "bad_request": ("Yêu cầu không hợp lệ.", "Bad request."),

@@ -28,6 +28,7 @@ from dashboards.verdicts import (
     evidence_links,
     record,
 )
+from index.revisions import word_diff
 
 router = APIRouter(include_in_schema=False)
 MAX_BULK = 100
@@ -79,6 +80,7 @@ def item_page(
         raise HTTPException(status_code=404)
     indexed = stored.indexed
     body = "\n\n".join(part for part in (indexed.item.lead, indexed.item.text) if part)
+    previous = indexed.revisions[-1] if indexed.revisions else None
     return render(
         request, "item.html", stored=stored, item=indexed.item,
         body=mark_sentences(body, indexed.enrichment.claim_sentences),
@@ -91,6 +93,8 @@ def item_page(
         return_to=local_path(request.query_params.get("back"), "/queue"),
         preset=request.query_params.get("verdict", ""),
         official=evidence_for_page(request, stored),
+        previous=previous,
+        edit=word_diff(previous.text, indexed.item.text) if previous else [],
     )
 
 

@@ -386,7 +386,8 @@ class ElasticStore:
                     self.client.update(
                         index=self.names.items_alias,
                         id=verdict.item_id,
-                        doc={"review": review},
+                        # A new verdict answers an edit: the item leaves the queue.
+                        doc={"review": review, "edited_after_review": False},
                         if_seq_no=current["_seq_no"],
                         if_primary_term=current["_primary_term"],
                         refresh="wait_for",
