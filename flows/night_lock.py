@@ -12,12 +12,18 @@ import fcntl
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from core.clock import now_utc
+
+#: ``night_holder`` (``kiemchung runs``, ``kiemchung run``) takes the lock for an instant to
+#: look; a run starting in that instant waits this long rather than be refused.
+PROBE_GRACE_SECONDS = 3.0
+_POLL_SECONDS = 0.05
 
 
 class RunRefused(RuntimeError):
@@ -35,6 +41,15 @@ def _try_lock(handle: IO[str]) -> bool:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
+    return True
+
+
+def _lock_within(handle: IO[str], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not _try_lock(handle):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_POLL_SECONDS)
     return True
 
 
@@ -58,7 +73,7 @@ def night_lock(data_dir: Path, run_key: str) -> Iterator[None]:
     path = locks_dir(data_dir) / "nightly.lock"
     handle = path.open("a+", encoding="utf-8")
     try:
-        if not _try_lock(handle):
+        if not _lock_within(handle, PROBE_GRACE_SECONDS):
             handle.seek(0)
             raise RunRefused(
                 f"another run holds {data_dir} ({_describe(handle.read())}); it was not "

@@ -37,10 +37,10 @@ CRAWL_TAG = "kiemchung-crawl"
 # retried after 10 s and then 20 s, with jitter so several workers do not retry in step.
 CRAWL_RETRIES = 2
 CRAWL_BACKOFF_SECONDS = 10
-#: Crawls at once per host, across every process and worker sharing the data directory: one,
-#: so a site sees the pace its source's ``delay`` and ``concurrency`` set, however many
-#: sources it has and however many workers there are.
-CRAWLS_PER_HOST = 1
+#: Crawls at once per host, across every process and worker sharing the data directory: as
+#: many as one machine runs (two sources at a time), so a site sees no more than it did from
+#: one machine, however many workers the pool has.
+CRAWLS_PER_HOST = 2
 
 
 class CrawlProcessFailed(RuntimeError):
