@@ -54,7 +54,7 @@ def test_a_second_run_on_the_same_data_directory_is_refused_clearly(
     first.start()
     try:
         deadline = time.monotonic() + 300
-        while not (data_dir / "runs" / "first" / "run.json").exists():
+        while not (data_dir / "runs" / "first").is_dir():
             assert time.monotonic() < deadline, "the first run never started"
             time.sleep(0.2)
         assert (night_holder(data_dir) or {}).get("run_key") == "first"
