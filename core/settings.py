@@ -32,7 +32,8 @@ class Settings:
     )
     es_url: str | None = field(
         default=None,
-        metadata={"help": "Elasticsearch URL; unset means the embedded SQLite store"},
+        metadata={"help": "Elasticsearch URL, or several nodes' URLs comma-separated; unset "
+                          "means the embedded SQLite store"},
     )
     es_api_key: str | None = field(
         default=None,

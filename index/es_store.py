@@ -64,7 +64,9 @@ def client_from_settings(settings: Settings) -> Elasticsearch:
         options["basic_auth"] = (settings.es_username, settings.es_password or "")
     if settings.es_ca_certs:
         options["ca_certs"] = settings.es_ca_certs
-    return Elasticsearch(settings.es_url, **options)
+    # Several nodes, comma-separated: a request that cannot reach one goes to the next.
+    hosts = [url.strip() for url in (settings.es_url or "").split(",") if url.strip()]
+    return Elasticsearch(hosts, **options)
 
 
 def api_key_option(value: str) -> str | tuple[str, str]:
