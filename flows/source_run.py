@@ -69,14 +69,15 @@ def crawl_failed(stats: dict[str, Any]) -> bool:
 
 
 def source_host(sources_file: Path, source_id: str) -> str:
-    """The host a source's crawl talks to (its first URL or API base), for its crawl slot."""
+    """The site a source's crawl talks to (host, and port when one is written; its first URL
+    or API base), for its crawl slot."""
     from crawlers.sources import load_sources
 
     source = load_sources(sources_file, only=[source_id])[0]
     for address in [*source.urls, source.options.api_base]:
-        host = urlsplit(address).hostname
-        if host:
-            return host
+        parts = urlsplit(address)
+        if parts.hostname:
+            return parts.hostname + (f"_{parts.port}" if parts.port else "")
     return f"source-{source.id}"
 
 
