@@ -31,6 +31,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from core.clock import VIETNAM_TZ, now_utc
 from core.settings import Settings, load_settings
+from flows.alerting import alert_step
 from flows.checkpoints import (
     ENDED_STATES,
     RunDirectory,
@@ -53,6 +54,7 @@ from flows.summary import RunSummary, SourceOutcome
 from index.factory import open_store
 from index.spool import Spool
 from index.store import StoreUnavailable
+from nlp.image_text import OcrBudget
 
 __all__ = ["CRAWL_TAG", "CrawlProcessFailed", "_is_transient", "crawl_failed", "crawl_source",
            "process_source", "nightly", "default_run_key", "SourcesFailed", "NOT_INDEXED"]
@@ -224,7 +226,8 @@ def _run_sources_here(
     since: datetime | None,
 ) -> list[SourceOutcome]:
     """Every source through crawl and store in this process; the flow's task runner runs
-    ``MAX_PARALLEL_SOURCES`` tasks at a time."""
+    ``MAX_PARALLEL_SOURCES`` tasks at a time, within one OCR time budget for the run."""
+    ocr_budget = OcrBudget(settings.ocr_run_seconds, settings.ocr_item_seconds)
     crawls: dict[PrefectFuture[dict[str, Any]], str] = {
         crawl_source.submit(settings, run, source_id, sources_file, since): source_id
         for source_id in source_ids
@@ -237,7 +240,8 @@ def _run_sources_here(
         except Exception as exc:  # one failing source must not stop the others
             get_run_logger().error("source %s failed: %s", source_id, exc)
             detail, error = None, f"{type(exc).__name__}: {exc}"
-        processing[source_id] = process_source.submit(settings, run, source_id, detail, error)
+        processing[source_id] = process_source.submit(settings, run, source_id, detail, error,
+                                                      ocr_budget)
     outcomes = []
     for source_id in source_ids:
         try:
@@ -321,6 +325,7 @@ def _night(
         expired=enforce_retention_task(settings),
         store="Elasticsearch" if settings.uses_elasticsearch else f"SQLite {settings.sqlite_path}",
     )
+    alert_step(settings, now_utc())  # surges and notifications over what is now indexed
     publish(summary, run)
     return _final_state(run, record, summary)
 

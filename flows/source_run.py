@@ -22,15 +22,18 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
+from core.records import CrawledItem
 from core.settings import Settings, load_settings
 from flows.checkpoints import RunDirectory, read_crawled
 from flows.host_slots import host_slot
+from flows.locks import source_lock
 from flows.model_registry import active_model_dir
 from flows.summary import SourceOutcome
 from index.factory import open_store
 from index.spool import Spool, read_batch_contents
 from index.store import StoreUnavailable
 from models.enrich import enrich
+from nlp.image_text import OcrBudget, read_item_images
 
 CRAWL_TAG = "kiemchung-crawl"
 # Transient crawler failures (the child process died, the machine ran out of something) are
@@ -105,7 +108,8 @@ def crawl_source(
     if run.is_done(source_id, "crawled"):
         return dict(json.loads(run.detail(source_id, "crawled")), resumed=True)
     host = source_host(sources_file, source_id)
-    with host_slot(settings.data_dir, host, CRAWLS_PER_HOST):
+    # A watch may be crawling the source: never both at once. Then one of its site's slots.
+    with source_lock(settings, source_id), host_slot(settings.data_dir, host, CRAWLS_PER_HOST):
         run.set_aside_interrupted(source_id)
         report = crawl(
             settings, run.crawl_output(source_id), source_ids=[source_id], since=since,
@@ -144,15 +148,32 @@ def _write(settings: Settings, spool: Spool, batch: Path, outcome: SourceOutcome
         outcome.messages.append(f"{len(result.failed)} items rejected by the store (dead-letter)")
 
 
+def _read_images(settings: Settings, items: list[CrawledItem], outcome: SourceOutcome,
+                 budget: OcrBudget | None) -> list[CrawledItem]:
+    """The text of the items' images, within the run's OCR time; a missing Tesseract is said
+    once in the summary and the items go on without it."""
+    budget = budget or OcrBudget(settings.ocr_run_seconds, settings.ocr_item_seconds)
+    items, report = read_item_images(items, settings.data_dir / "images", budget)
+    outcome.ocr_images, outcome.ocr_read = report.images, report.read
+    outcome.ocr_seconds = report.seconds
+    for message in report.messages:
+        get_run_logger().warning("%s: %s", outcome.source_id, message)
+        outcome.messages.append(message)
+    return items
+
+
 def store_crawled(
-    settings: Settings, run: RunDirectory, source_id: str, outcome: SourceOutcome
+    settings: Settings, run: RunDirectory, source_id: str, outcome: SourceOutcome,
+    ocr_budget: OcrBudget | None = None,
 ) -> SourceOutcome:
-    """Classify what the source's crawl attempts wrote, spool it durably, mark its URLs seen,
-    and write it to the store (or leave it spooled). Fills in ``outcome``."""
+    """Read the images of what the source's crawl attempts wrote, classify it, spool it
+    durably, mark its URLs seen, and write it to the store (or leave it spooled). Fills in
+    ``outcome``."""
     from crawlers.state import CrawlState
 
     items = read_crawled(run.crawl_outputs(source_id))
     if items:
+        items = _read_images(settings, items, outcome, ocr_budget)
         # ``enrich`` loads the classifier once and lets threads classify in turn.
         indexed = enrich(
             items, flag_threshold=settings.flag_threshold, artefact_dir=active_model_dir(settings)
@@ -180,7 +201,7 @@ def store_crawled(
 @task(name="process-source", task_run_name="process-{source_id}", cache_policy=NO_CACHE)
 def process_source(
     settings: Settings, run: RunDirectory, source_id: str, crawl_detail: dict[str, Any] | None,
-    crawl_error: str | None = None,
+    crawl_error: str | None = None, ocr_budget: OcrBudget | None = None,
 ) -> SourceOutcome:
     """Classify the source's items, spool them durably, and write them to the store.
 
@@ -199,7 +220,7 @@ def process_source(
         messages=([crawl_error] if crawl_error else []) + list(detail.get("messages", []))[:5],
         ran_on=f"{socket.gethostname()}:{os.getppid()}",
     )
-    store_crawled(settings, run, source_id, outcome)
+    store_crawled(settings, run, source_id, outcome, ocr_budget)
     if run.is_done(source_id, "crawled"):
         run.mark(source_id, "processed", outcome.model_dump_json())
     return outcome

@@ -20,6 +20,7 @@ from models.features import (
     TextView,
     analyse_texts,
     item_text,
+    split_words,
     transform,
 )
 from models.thresholds import (
@@ -208,7 +209,8 @@ class NarrativeClassifier:
             else [[] for _ in views]
         )
         predictions = []
-        for row, view in enumerate(views):
+        for row, (view, given) in enumerate(zip(views, inputs, strict=True)):
+            title_words, body_words = split_words(view, given.title)
             label, score, relevant = decide(scores, row, RELEVANCE_THRESHOLD, self.odds)
             flagged = is_misleading(label) and score >= self.flag_threshold
             words = self._top_words(scores, row, label) if relevant else []
@@ -228,6 +230,8 @@ class NarrativeClassifier:
                         entities=view.entities,
                         provinces=view.provinces,
                         known_claims=[m.claim.id for m in matches[row]],
+                        title_words=title_words,
+                        body_words=body_words,
                     ),
                 )
             )
