@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.evaluate",
     "cli.run",
     "cli.serve",
+    "cli.runs",
     "cli.search",
     "cli.review",
     "cli.users",

@@ -120,7 +120,8 @@ def run_job(job: dict[str, Any]) -> CrawlReport:
     sources = load_sources(sources_file, base_url=job.get("base_url"), only=job.get("source_ids"))
     since: datetime | None = parse_iso(job["since"]) if job.get("since") else None
     context = RunContext(
-        settings=settings, state=CrawlState.in_dir(settings.data_dir),
+        settings=settings,
+        state=CrawlState.in_dir(settings.data_dir, pending_run=job.get("pending_run")),
         out_path=Path(job["out_path"]), since=since, started=now_utc(),
         events=sys.stdout if job.get("progress") else None,
         host_limits=HostLimits(limits_by_host(

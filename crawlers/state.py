@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +42,19 @@ CREATE TABLE IF NOT EXISTS page_version (
     last_checked TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS page_version_recent ON page_version(source_id, first_fetched);
+CREATE TABLE IF NOT EXISTS crawled_unstored (
+    canonical_url TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    run_key TEXT NOT NULL,
+    PRIMARY KEY (canonical_url, item_id, run_key)
+);
+CREATE INDEX IF NOT EXISTS crawled_unstored_item ON crawled_unstored(item_id);
+CREATE TABLE IF NOT EXISTS source_run_unstored (
+    source_id TEXT PRIMARY KEY,
+    last_success TEXT NOT NULL
+);
 """
 # Near-copy search scans the most recent fingerprints only; syndication happens within days.
 _NEAR_SCAN_LIMIT = 50_000
@@ -59,25 +73,42 @@ class PageVersion:
 
 
 class CrawlState:
-    """What earlier crawls stored; one writer (the crawl process) at a time."""
+    """What earlier crawls stored; one writer (the crawl process) at a time.
 
-    def __init__(self, path: Path) -> None:
+    With ``pending_run`` (the nightly run's key), a written item's URLs wait in
+    ``crawled_unstored`` until the run has stored the item (index or spool) and calls
+    ``mark_stored``; only then do other runs' crawls skip them (crawls of the same run skip
+    them at once: its own outputs hold them). A run killed in between therefore loses nothing:
+    the next run fetches those URLs again.
+    """
+
+    def __init__(self, path: Path, *, pending_run: str | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.pending_run = pending_run
+        self.defer_seen = pending_run is not None
         self._db = sqlite3.connect(path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._db.commit()
 
     @classmethod
-    def in_dir(cls, data_dir: Path) -> CrawlState:
-        return cls(data_dir / STATE_FILE_NAME)
+    def in_dir(cls, data_dir: Path, *, pending_run: str | None = None) -> CrawlState:
+        return cls(data_dir / STATE_FILE_NAME, pending_run=pending_run)
 
     def close(self) -> None:
         self._db.close()
 
     def has_url(self, canonical_url: str) -> bool:
         row = self._db.execute("SELECT 1 FROM seen_url WHERE canonical_url = ?", (canonical_url,))
+        if row.fetchone() is not None:
+            return True
+        if self.pending_run is None:
+            return False
+        row = self._db.execute(
+            "SELECT 1 FROM crawled_unstored WHERE canonical_url = ? AND run_key = ?",
+            (canonical_url, self.pending_run),
+        )
         return row.fetchone() is not None
 
     def find_copy(self, content_hash: str, simhash: int | None) -> str | None:
@@ -103,16 +134,40 @@ class CrawlState:
         simhash: int | None,
     ) -> None:
         """Remember a written item; call only after its line is flushed to the output."""
+        row = (canonical_url, item_id, source_id, now_utc().isoformat())
         with self._db:
-            self._db.execute(
-                "INSERT OR IGNORE INTO seen_url VALUES (?, ?, ?, ?)",
-                (canonical_url, item_id, source_id, now_utc().isoformat()),
-            )
+            if self.pending_run is None:
+                self._db.execute("INSERT OR IGNORE INTO seen_url VALUES (?, ?, ?, ?)", row)
+            else:
+                self._db.execute("INSERT OR IGNORE INTO crawled_unstored VALUES (?, ?, ?, ?, ?)",
+                                 (*row, self.pending_run))
             if content_hash:
                 self._db.execute(
                     "INSERT OR IGNORE INTO fingerprint VALUES (?, ?, ?, ?)",
                     (item_id, source_id, content_hash, simhash),
                 )
+
+    def mark_stored(self, item_ids: Iterable[str]) -> int:
+        """Items now durably stored (index or spool): their URLs count as seen from now on.
+        Returns how many URLs moved."""
+        moved = 0
+        ids = list(dict.fromkeys(item_ids))
+        with self._db:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                moved += self._db.execute(
+                    "INSERT OR IGNORE INTO seen_url SELECT canonical_url, item_id, source_id, "
+                    f"first_seen FROM crawled_unstored WHERE item_id IN ({marks})", chunk
+                ).rowcount
+                self._db.execute(
+                    f"DELETE FROM crawled_unstored WHERE item_id IN ({marks})", chunk
+                )
+        return moved
+
+    def unstored(self) -> int:
+        """URLs crawled by a deferred crawl and not yet stored."""
+        return int(self._db.execute("SELECT count(*) FROM crawled_unstored").fetchone()[0])
 
     def last_success(self, source_id: str) -> datetime | None:
         row = self._db.execute(
@@ -121,9 +176,13 @@ class CrawlState:
         return parse_iso(row[0]) if row else None
 
     def mark_success(self, source_id: str, when: datetime) -> None:
+        """The source was crawled completely at ``when``; deferred (see ``pending_run``), this
+        counts only once ``confirm_success`` says its items are stored, since later crawls
+        skip entries older than the last success."""
+        table = "source_run_unstored" if self.defer_seen else "source_run"
         with self._db:
             self._db.execute(
-                "INSERT INTO source_run VALUES (?, ?) ON CONFLICT(source_id) "
+                f"INSERT INTO {table} VALUES (?, ?) ON CONFLICT(source_id) "
                 "DO UPDATE SET last_success = excluded.last_success",
                 (source_id, when.isoformat()),
             )
@@ -163,3 +222,13 @@ class CrawlState:
             (source_id, fetched_after.isoformat(), fetched_before.isoformat()),
         )
         return [PageVersion(*row) for row in rows]
+
+    def confirm_success(self, source_id: str) -> None:
+        """The items of the source's deferred crawl are stored: its success counts now."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO source_run SELECT source_id, last_success FROM source_run_unstored "
+                "WHERE source_id = ? ON CONFLICT(source_id) "
+                "DO UPDATE SET last_success = excluded.last_success", (source_id,)
+            )
+            self._db.execute("DELETE FROM source_run_unstored WHERE source_id = ?", (source_id,))

@@ -18,11 +18,12 @@ from elasticsearch import (
     helpers,
 )
 from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import SSLError as TlsError
 
 from core.clock import as_utc, now_utc, parse_iso
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
-from core.settings import Settings
+from core.settings import Settings, SettingsError
 from index.copies import copies_of
 from index.documents import (
     PIPELINE_FIELDS,
@@ -31,7 +32,7 @@ from index.documents import (
     stored_item,
     to_document,
 )
-from index.es_schema import IndexNames, ensure_index, load_schema
+from index.es_schema import IndexLayout, IndexNames, ensure_index, load_schema
 from index.es_search import SORTS, query_dsl
 from index.highlight import search_hit
 from index.query import (
@@ -91,46 +92,50 @@ def client_from_settings(settings: Settings) -> Elasticsearch:
     """An Elasticsearch client for ``settings.es_url`` with the configured credentials."""
     options: dict[str, Any] = {"request_timeout": 30, "retry_on_timeout": True, "max_retries": 2}
     if settings.es_api_key:
-        options["api_key"] = settings.es_api_key
+        options["api_key"] = api_key_option(settings.es_api_key)
     elif settings.es_username:
         options["basic_auth"] = (settings.es_username, settings.es_password or "")
     if settings.es_ca_certs:
         options["ca_certs"] = settings.es_ca_certs
-    return Elasticsearch(settings.es_url, **options)
+    # Several nodes, comma-separated: a request that cannot reach one goes to the next.
+    hosts = [url.strip() for url in (settings.es_url or "").split(",") if url.strip()]
+    return Elasticsearch(hosts, **options)
+
+
+def api_key_option(value: str) -> str | tuple[str, str]:
+    """Either form Elasticsearch hands out: the encoded key (base64 of ``id:api_key``, as
+    ``POST /_security/api_key`` returns it in ``encoded``) or ``id:api_key`` as written."""
+    key_id, colon, secret = value.strip().partition(":")
+    if colon:
+        if not key_id or not secret:
+            raise SettingsError("KIEMCHUNG_ES_API_KEY: expected ID:API_KEY or the encoded key")
+        return key_id, secret
+    return value.strip()
 
 
 class ElasticStore:
     """``ItemStore`` on an Elasticsearch 8 cluster; everything goes through aliases."""
 
     def __init__(
-        self, client: Elasticsearch, prefix: str = "kiemchung", *, initial_backoff: float = 1.0
+        self, client: Elasticsearch, prefix: str = "kiemchung", *, initial_backoff: float = 1.0,
+        layout: IndexLayout | None = None,
     ) -> None:
         self.client = client
         self.names = IndexNames(prefix)
         self.initial_backoff = initial_backoff
+        self.layout = layout or IndexLayout()
         # Words this process has put in the vocabulary already: each is sent once.
         self._known_forms: set[str] = set()
 
     def ensure_schema(self) -> None:
         with _unavailable_on_connection_error():
-            ensure_index(
-                self.client, self.names.items_alias, self.names.items_index, load_schema("items")
-            )
-            ensure_index(
-                self.client,
-                self.names.verdicts_alias,
-                self.names.verdicts_index,
-                load_schema("verdicts"),
-            )
-            ensure_index(
-                self.client,
-                self.names.deadletter_alias,
-                self.names.deadletter_index,
-                load_schema("deadletter"),
-            )
-            ensure_index(
-                self.client, self.names.words_alias, self.names.words_index, load_schema("words")
-            )
+            for alias, index, schema in (
+                (self.names.items_alias, self.names.items_index, "items"),
+                (self.names.verdicts_alias, self.names.verdicts_index, "verdicts"),
+                (self.names.deadletter_alias, self.names.deadletter_index, "deadletter"),
+                (self.names.words_alias, self.names.words_index, "words"),
+            ):
+                ensure_index(self.client, alias, index, load_schema(schema), self.layout)
 
     def _creates(
         self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str],
@@ -522,7 +527,7 @@ class ElasticStore:
         from index.es_migration import migrate_items
 
         with _unavailable_on_connection_error():
-            report = migrate_items(self.client, self.names)
+            report = migrate_items(self.client, self.names, shards=self.layout.shards)
             self._add_forms(
                 form
                 for hit in helpers.scan(
@@ -552,6 +557,11 @@ class _unavailable_on_connection_error:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> Literal[False]:
+        if isinstance(exc, TlsError):
+            raise StoreUnavailable(
+                f"TLS error with Elasticsearch (is its certificate signed by the CA in "
+                f"KIEMCHUNG_ES_CA_CERTS, and for this host name?): {exc}"
+            ) from exc
         if isinstance(exc, ESConnectionError) or (
             isinstance(exc, TransportError) and not isinstance(exc, ApiError)
         ):
