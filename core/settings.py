@@ -107,15 +107,10 @@ class Settings:
         metadata={"help": "Zone of schedules and reports, and of every date the app shows, "
                           "filters on and exports"},
     )
-    # -- fast response: links, official sources, notification routing and channels --------
+    # -- fast response: links, notification routing and channels --------
     app_url: str = field(
         default="http://127.0.0.1:8000",
         metadata={"help": "Address of the review app, for the links in notifications"},
-    )
-    official_sources: str | None = field(
-        default=None,
-        metadata={"help": "Ids of official sources, comma-separated: their items are the "
-                          "denials on a story's timeline"},
     )
     notify_rules: str = field(
         default="surge: *; match: * >= 0.8",

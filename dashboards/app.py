@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from core.settings import Settings, key_in_force
 from dashboards import (
+    alert_pages,
     analyst_pages,
     api,
     audit_pages,
@@ -37,7 +38,8 @@ API_TITLE = "Kiểm Chứng API"
 ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router
     for module in (
-        auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api, report_api
+        auth_pages, review_pages, alert_pages, audit_pages, analyst_pages, api, claimreview_api,
+        report_api,
     )
 )
 

@@ -162,6 +162,56 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "role": ("Vai trò", "Role"),
     "event": ("Sự kiện", "Event"),
     "outcome": ("Kết quả", "Outcome"),
+    # surge alerts and story timelines
+    "alerts": ("Cảnh báo", "Alerts"),
+    "alert": ("Cảnh báo tăng đột biến", "Surge alert"),
+    "alerts_intro": ("Số bài bị gắn cờ của một chủ đề, một tin sai đã biết hoặc một tỉnh tăng "
+                     "vọt so với mức thường ngày của chính nó. Cảnh báo không kết luận bài nào "
+                     "sai: chỉ kết luận của người kiểm duyệt mới có giá trị.",
+                     "Flagged items of a narrative, a known false claim or a province grew far "
+                     "beyond their own usual level. An alert decides nothing about any item: "
+                     "only a reviewer's verdict does."),
+    "alerts_none": ("Không có cảnh báo nào ở mục này.", "No alert here."),
+    "alert_open": ("Đang mở", "Open"),
+    "alert_snoozed": ("Tạm ẩn", "Snoozed"),
+    "alert_acknowledged": ("Đã xử lý", "Acknowledged"),
+    "alert_all": ("Tất cả", "All"),
+    "alert_reopened": ("Đã mở lại cảnh báo", "Alert reopened"),
+    "acknowledge": ("Đánh dấu đã xử lý", "Acknowledge"),
+    "snooze": ("Tạm ẩn", "Snooze"),
+    "snooze_for": ("Tạm ẩn trong", "Snooze for"),
+    "hours": ("giờ", "hours"),
+    "reopen": ("Mở lại", "Reopen"),
+    "snoozed_until": ("Tạm ẩn đến", "Snoozed until"),
+    "acknowledged_by": ("Đã xử lý bởi", "Acknowledged by"),
+    "first_detected": ("Phát hiện lúc", "Detected"),
+    "last_detected": ("Cập nhật lúc", "Last detected"),
+    "story_started": ("Bài đầu tiên", "First copy"),
+    "copy_count": ("Số bài", "Copies"),
+    "surge_keys": ("Tăng đột biến theo", "Surging"),
+    "observed": ("Trong cửa sổ", "In the window"),
+    "expected": ("Bình thường", "Usual"),
+    "window_hours": ("Cửa sổ (giờ)", "Window (hours)"),
+    "dim_claim": ("Tin sai đã biết", "Known claim"),
+    "dim_province": ("Tỉnh, thành", "Province"),
+    "dim_label": ("Chủ đề", "Narrative"),
+    "known_claim": ("Tin sai đã kiểm chứng", "Known false claim"),
+    "timeline": ("Diễn biến", "Timeline"),
+    "timeline_of_claim": ("Diễn biến của tin sai", "Timeline of the claim"),
+    "timeline_hint": ("Mỗi hàng là một nguồn, mỗi chấm là một bài; đường bậc thang là tổng số "
+                      "bài; vạch xanh là lúc có thông tin chính thức bác bỏ.",
+                      "One row per source, one dot per copy; the steps are the running count "
+                      "of copies; a green line marks an official denial."),
+    "official_denial": ("Thông tin chính thức", "Official word"),
+    "no_denial": ("Chưa thấy thông tin chính thức bác bỏ từ các nguồn chính thức.",
+                  "No official denial found among the official sources yet."),
+    "denial_after": ("Thông tin chính thức đầu tiên sau bài đầu tiên", "First official word after "
+                     "the first copy"),
+    "minutes": ("phút", "minutes"),
+    "sources_count": ("Số nguồn", "Sources"),
+    "days_back": ("Số ngày gần nhất", "Last days"),
+    "time_vn": ("Thời điểm (giờ Việt Nam)", "Time (Vietnam)"),
+    "show": ("Xem", "Show"),
 }
 
 
