@@ -17,12 +17,12 @@ from prefect.tasks import exponential_backoff
 from core.clock import VIETNAM_TZ, now_utc
 from core.settings import Settings, load_settings
 from flows.checkpoints import RunDirectory, read_crawled
-from flows.model_registry import active_model_dir
 from flows.summary import RunSummary, SourceOutcome
 from index.factory import open_store
 from index.spool import Spool, read_batch
 from index.store import StoreUnavailable
 from models.enrich import enrich
+from models.registry import active_model_dir
 
 # Two sources at a time: the machine has two cores and each crawl is polite per domain anyway.
 # Across workers, the tag's limit (`prefect concurrency-limit create kiemchung-crawl 2`) holds.
