@@ -5,8 +5,10 @@ intervals. The model card carries exactly this report."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from core.settings import load_settings
 
@@ -29,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="former challenge set (default models/data/challenge/challenge.jsonl)",
     )
     parser.add_argument("--no-challenge", action="store_true", help="skip the challenge set")
+    parser.add_argument(
+        "--write-card", action="store_true",
+        help="rewrite model_card.md and metrics.json of the evaluated artefacts with this report",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -66,6 +72,26 @@ def run(args: argparse.Namespace) -> int:
         challenge_file=None if args.no_challenge else (args.challenge or CHALLENGE_FILE),
     )
     path = write_report(report, args.reports or REPORT_DIR)
-    print(format_all(report))
+    evaluation = format_all(report)
+    if args.write_card:
+        _write_card(args.artefacts or registry.model_dir(settings), report, evaluation)
+    print(evaluation)
     print(f"report: {path} (+ .json)")
     return 0
+
+
+def _write_card(directory: Path, report: dict[str, Any], evaluation: str) -> None:
+    """The model card and metrics of ``directory`` from this very report (the search table of
+    the training run is kept)."""
+    from models import artefacts as store
+    from models import model_card
+
+    metrics_path = directory / "metrics.json"
+    previous: dict[str, Any] = (
+        json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
+    )
+    search = list(previous.get("search") or [])
+    metrics_path.write_text(json.dumps({"search": search, **report}, ensure_ascii=False, indent=2)
+                            + "\n", encoding="utf-8")
+    model_card.write(directory / "model_card.md", store.load(directory).metadata, search,
+                     evaluation)

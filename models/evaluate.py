@@ -25,7 +25,9 @@ from typing import Any, Final
 
 from core.records import ClassifyInput, Prediction
 from models import real_eval
+from models.claim_eval import claim_precision
 from models.corpus import BadLine, Example, read_examples
+from models.intervals import shown
 from models.metrics import compute_metrics, format_heldout, heldout_extras
 from models.predict import NarrativeClassifier
 
@@ -84,6 +86,7 @@ def evaluate_all(
                               "flag_threshold": classifier.flag_threshold}
     if eval_dir is not None and real_eval.available(eval_dir):
         report["real"] = real_eval.evaluate_real(classifier, real_eval.load(eval_dir))
+        report["claim_sentences"] = claim_precision(eval_dir)
     if split_examples:
         report["split"] = {"name": split,
                            **evaluate_examples(classifier, split_examples, heldout=True)}
@@ -102,6 +105,10 @@ def format_all(report: dict[str, Any]) -> str:
     parts = [f"# Evaluation of {version}\n\nFlag threshold: {report['flag_threshold']}.\n"]
     if "real" in report:
         parts.append("#" + real_eval.format_real(report["real"], "Real development sets"))
+        claims = report["claim_sentences"]
+        parts.append(f"Claim-sentence precision on {claims['items']} hand-labelled development "
+                     f"items (`models/data/claim_sentences/`): {shown(claims['precision'])}; "
+                     f"marked sentences without a label: {claims['unlabelled']}.\n")
     else:
         parts.append("## Real development sets\n\nNot found (`../shared/eval` is not part of a "
                      "clone); the figures below are on text written for the project only.\n")

@@ -4,10 +4,13 @@ it, what is weak, intended use, and what it must not do."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from models.thresholds import FLAG_THRESHOLD, KIND_PREVALENCE, STRONG_MATCH_PROBABILITY
 from nlp.known_claims import STRONG_THRESHOLD, SUGGEST_THRESHOLD
+
+#: The figures of the model this one replaced, measured once with the same measures.
+BEFORE_FILE: Final[Path] = Path(__file__).resolve().parent / "reports" / "before_issue_11.md"
 
 
 def _search_table(rows: list[dict[str, Any]], best: dict[str, Any]) -> str:
@@ -31,13 +34,15 @@ def render(metadata: dict[str, Any], search: list[dict[str, Any]], evaluation: s
     weights = ", ".join(f"{k} x{v}" for k, v in metadata["hard_case_weights"].items())
     params = ", ".join(f"{k}={v}" for k, v in metadata["params"].items())
     calibration = metadata["calibration"]
-    priors = ", ".join(f"{k} {v}" for k, v in KIND_PREVALENCE.items()) + (
+    table = metadata.get("kind_prevalence") or KIND_PREVALENCE
+    priors = ", ".join(f"{k} {v}" for k, v in table.items()) + (
         "; unknown: the calibration's own base rate")
     banner = (
         "> **PROVISIONAL.** Trained on a corpus too small to read these numbers as the "
         "product's.\n\n" if metadata.get("provisional") else ""
     )
     evaluation_body = evaluation.split("\n", 1)[1] if "\n" in evaluation else evaluation
+    before = BEFORE_FILE.read_text(encoding="utf-8") if BEFORE_FILE.is_file() else ""
     return f"""# Model card: {metadata['name']}
 
 {banner}Version `{metadata['version']}` (scikit-learn {metadata['sklearn_version']}).
@@ -59,8 +64,11 @@ The decision is one scikit-learn estimator, `models.decision.NarrativeDecision` 
    {calibration['intercept']:.3f} on the log-odds, reference base rate
    {calibration['prevalence']:.3f}, fitted on {calibration['fitted_on']}).
 3. **Source kind**: the calibrated odds are moved from the reference base rate to the base rate
-   of the item's source kind (assumed, not measured: {priors}). A news outlet's article needs
-   far stronger wording than an anonymous post to reach the same score.
+   of the item's source kind ({priors}). News and official rates are assumptions, not
+   measurements; the social-post and import rate is the smallest at which the development
+   sets' circulated rumours reach recall 0.80 at the default threshold (so it is tuned on them:
+   read the cross-validated column). A news outlet's article needs far stronger wording than an
+   anonymous post to reach the same score.
 4. **Known false claims**: a match at similarity {SUGGEST_THRESHOLD} or more is shown to the
    reviewer; an item that repeats a claim nearly word for word (similarity {STRONG_THRESHOLD} or
    more) and does not itself refute it scores at least {STRONG_MATCH_PROBABILITY}.
@@ -98,6 +106,7 @@ items and of debunks.
 ## Evaluation (exactly what `kiemchung evaluate` prints for this version)
 
 {evaluation_body}
+{before}
 ## What is weak, said plainly
 
 - **Few real items.** 44 real rumours and 18 opinion pieces: one rumour is 2.3 points of
@@ -110,6 +119,15 @@ items and of debunks.
   the news excerpts as news; the base rates per kind are assumptions. The "text only" column
   shows what the wording alone supports. A rumour published by a news outlet is much harder to
   catch.
+- **The corpus's grouped test split is below its targets** (flag F1 >= 0.90, narrative
+  macro-F1 >= 0.85; see the table above). Split by story, rewordings of a test claim are no
+  longer in training, and the numbers fell from what the hash split showed (0.937 / 0.893):
+  the corpus models learnt stories more than narratives. Opinion pieces built on a false fact,
+  climate denial, green scams and fabricated policies are the weakest labels.
+- **The social-post base rate was chosen on the development sets** to reach rumour recall
+  0.80 at the default threshold; chosen inside cross-validation folds instead, recall is lower
+  (cross-validated column). Social posts that are not misleading pay for it: read the held-out
+  set's false-flag share of informal and social items.
 - The corpus is written for the project; real text is messier. Debunks that restate a rumour
   without refuting words, sarcasm, and criticism phrased as a factual accusation remain the
   weak spot. New narratives unlike anything in the corpus get low scores; unknown is not false.

@@ -10,10 +10,11 @@ Source kinds: a news excerpt is what a news outlet of ``sources.yaml`` would bri
 
 Three readings of the same items are reported:
 
-- **shipped**: the model as it ships (its calibration was fitted on these very sets, so this
-  reading is optimistic);
+- **shipped**: the model as it ships (its calibration and its social-post base rate were fitted
+  on these very sets, so this reading is optimistic);
 - **cross-validated**: folds grouped by outlet (rumours by the outlet that debunked them); each
-  item is decided with a calibration fitted on the other folds only;
+  item is decided with a calibration and a social-post base rate (``choose_post_prior``) fitted
+  on the other folds only;
 - **text only**: every item at one prior (the calibration's reference), so the source kind
   plays no part: what the wording alone supports.
 """
@@ -27,10 +28,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from core.records import ClassifyInput, Prediction
-from models.decision import grouped_folds
+from models.decision import expit, grouped_folds, logit, strong_unrefuted_match
 from models.features import TextView
 from models.intervals import rate, shown, two_sample
 from models.predict import NarrativeClassifier
+from models.thresholds import FLAG_THRESHOLD, KIND_PREVALENCE
 
 #: ``../shared/eval`` next to the repository (absent in a user's clone).
 EVAL_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -46,6 +48,12 @@ HEADLINE_KINDS: Final[tuple[str, ...]] = ("factual_env", "official_warning", "de
 #: "A realistic prevalence": 2% of relevant items misleading.
 REALISTIC_PREVALENCE: Final[float] = 0.02
 CALIBRATION_FOLDS: Final[int] = 5
+#: Source kinds whose base rate is chosen on the development sets (``choose_post_prior``).
+POST_KINDS: Final[tuple[str, ...]] = ("social", "import")
+#: Candidate base rates of misleading items among on-topic social posts and imports.
+PRIOR_GRID: Final[tuple[float, ...]] = tuple(round(0.15 + 0.01 * i, 2) for i in range(36))
+#: Share of circulated rumours the default threshold must flag (the issue's recall bar).
+TARGET_RECALL: Final[float] = 0.80
 TARGETS: Final[dict[str, tuple[str, float]]] = {
     "false_flags_headline": ("<=", 0.01),
     "rumour_recall": (">=", 0.80),
@@ -117,6 +125,39 @@ def calibrate(classifier: NarrativeClassifier, items: Sequence[RealItem],
                                   fitted_on="../shared/eval development sets")
 
 
+def choose_post_prior(
+    classifier: NarrativeClassifier, items: Sequence[RealItem], views: Sequence[TextView],
+    rows: Sequence[int] | None = None,
+) -> float:
+    """The base rate to assume for social posts and imports (``POST_KINDS``): the smallest of
+    ``PRIOR_GRID`` at which the circulated rumours among ``rows``, read as social posts, are
+    flagged at the default threshold at least ``TARGET_RECALL`` of the time (the largest of the
+    grid when none is enough). News and official items are unaffected, so their false-flag
+    rate does not move with it. Sets it on the classifier's decision and returns it."""
+    decision = classifier.decision
+    picked = range(len(items)) if rows is None else rows
+    rumours = [views[i] for i in picked if items[i].misleading]
+    if not rumours:
+        return float(decision.kind_prevalence["social"]) if decision.kind_prevalence else 0.0
+    text = decision.text_log_odds(rumours)
+    calibrated = decision.calibration_["slope"] * text + decision.calibration_["intercept"]
+    reference = float(logit(decision.calibration_["prevalence"]))
+    flags = [strong_unrefuted_match(v, decision._strong_similarity()) is not None
+             for v in rumours]
+    chosen = PRIOR_GRID[-1]
+    for prior in PRIOR_GRID:
+        p = expit(calibrated + float(logit(prior)) - reference)
+        caught = [bool(q >= FLAG_THRESHOLD) or strong for q, strong in zip(p, flags,
+                                                                          strict=True)]
+        if sum(caught) >= TARGET_RECALL * len(caught):
+            chosen = prior
+            break
+    table = dict(KIND_PREVALENCE if decision.kind_prevalence is None else decision.kind_prevalence)
+    table.update({kind: chosen for kind in POST_KINDS})
+    decision.set_params(kind_prevalence=table)
+    return chosen
+
+
 def cross_validated(
     classifier: NarrativeClassifier, items: Sequence[RealItem], views: Sequence[TextView]
 ) -> list[Prediction | None]:
@@ -128,17 +169,20 @@ def cross_validated(
     out: list[Prediction | None] = [None] * len(items)
     decision = classifier.decision
     saved = dict(decision.calibration_)
+    saved_priors = decision.kind_prevalence
     try:
         for fit_rows, held_rows in grouped_folds(labels, groups, CALIBRATION_FOLDS, seed=0):
             fit_items = [rows[j] for j in fit_rows]
             decision.calibrate([views[i] for i in fit_items],
                                [items[i].misleading for i in fit_items], fitted_on="fold")
+            choose_post_prior(classifier, items, views, fit_items)
             held = [rows[j] for j in held_rows]
             for i, prediction in zip(held, classifier.predict_views([views[i] for i in held]),
                                      strict=True):
                 out[i] = prediction
     finally:
         decision.calibration_ = saved
+        decision.set_params(kind_prevalence=saved_priors)
     return out
 
 

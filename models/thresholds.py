@@ -31,7 +31,9 @@ NARRATIVE_C: Final[float] = 1.0
 #: text's evidence multiplies (Bayes' rule), as a monitoring desk weighs a claim by who made it.
 #: Assumptions, not measurements (nobody here has counted a real night's crawl):
 #: - "social" posts and "import" files: 15%, about the mix of the development sets the
-#:   calibration is fitted on (44 circulated rumours against 245 on-topic news excerpts);
+#:   calibration is fitted on (44 circulated rumours against 245 on-topic news excerpts); when
+#:   the development sets are there, training replaces it by the rate chosen on them
+#:   (``models.real_eval.choose_post_prior``) and the artefact's metadata records it;
 #: - "news" outlets: 2%, the issue's "realistic" share of misleading items among relevant ones,
 #:   which is generous to outlets (an outlet publishes debunks far more often than hoaxes);
 #: - "official" portals: 0.5%.

@@ -4,8 +4,10 @@
    in use's), or a fresh grouped cross-validated search on the training split
    (``models/search.py``).
 2. Fit on the training split (story groups of the test split never seen).
-3. Calibrate on the real development sets (``../shared/eval``) when they are there; otherwise
-   the out-of-fold calibration on the corpus stays, and the metadata says so.
+3. Calibrate on the real development sets (``../shared/eval``) when they are there, and choose
+   there the base rate assumed for social posts and imports (``real_eval.choose_post_prior``);
+   otherwise the out-of-fold calibration on the corpus and the assumed base rates stay, and the
+   metadata says so.
 
 Nothing here measures: ``models/evaluate.py`` does, through the same path as production, and
 the model card carries exactly what it prints.
@@ -31,7 +33,7 @@ from models.artefacts import Artefacts
 from models.corpus import Example, corpus_digest
 from models.decision import NarrativeDecision, hard_case_weights
 from models.predict import NarrativeClassifier
-from models.thresholds import HARD_CASE_WEIGHTS
+from models.thresholds import HARD_CASE_WEIGHTS, KIND_PREVALENCE
 
 MODEL_NAME = "kiemchung-narrative"
 #: Parameters recorded in the metadata, and reused by a retrain.
@@ -52,6 +54,7 @@ def _model_digest(decision: NarrativeDecision) -> str:
     digest = hashlib.sha256(json.dumps(decision.calibration_, sort_keys=True).encode())
     digest.update(json.dumps({k: decision.get_params()[k] for k in SEARCHED},
                              sort_keys=True).encode())
+    digest.update(json.dumps(decision.kind_prevalence, sort_keys=True).encode())
     for name in ("word", "char"):
         digest.update("\n".join(sorted(decision.vectorizers_[name].vocabulary_)).encode())
     for linear in (decision.relevance_, decision.narrative_svm_, decision.misleading_svm_):
@@ -86,8 +89,11 @@ def train(
     if eval_dir is not None and real_eval.available(eval_dir):
         items = real_eval.load(eval_dir)
         classifier = NarrativeClassifier(decision, "unsaved")
-        real_eval.calibrate(classifier, items, real_eval.analyse(classifier, items))
+        real_views = real_eval.analyse(classifier, items)
+        real_eval.calibrate(classifier, items, real_views)
         log(f"calibrated on {eval_dir}: {decision.calibration_}")
+        prior = real_eval.choose_post_prior(classifier, items, real_views)
+        log(f"base rate of social posts and imports chosen on {eval_dir}: {prior}")
     else:
         log("no real development sets: the corpus's out-of-fold calibration stays")
 
@@ -101,6 +107,7 @@ def train(
         "params": {k: decision.get_params()[k] for k in SEARCHED},
         "searched": run_search,
         "calibration": dict(decision.calibration_),
+        "kind_prevalence": dict(decision.kind_prevalence or KIND_PREVALENCE),
         "hard_case_weights": HARD_CASE_WEIGHTS,
         "train_examples": len(fit_ex),
         "test_examples": held,

@@ -115,7 +115,7 @@ def test_a_near_verbatim_repeat_of_a_known_false_claim_is_flagged(
     """Even when the post says where it circulated ("lan truyền trên mạng"), which once read as
     a debunk cue and left such posts unflagged."""
     claim = _known_claims()[0]
-    text = f"Thông tin lan truyền trên mạng từ một tài khoản: {claim.statement}"
+    text = f"Bài viết lan truyền trên mạng từ một tài khoản. {claim.statement}"
     [prediction] = shipped.classify([ClassifyInput(id="k", text=text)])
     c = prediction.classification
     assert c.flagged and c.label == claim.label, c
