@@ -33,7 +33,17 @@ _CUE_REASONS: Final[dict[str, str]] = {
     "myth": "So sánh phóng đại về giải pháp xanh",
 }
 
-_WORDLIKE: Final = re.compile(r"\w")
+#: A word worth quoting as a reason has two letters at least ("m" of "5 m", "h" of "7h" do not).
+_WORDLIKE: Final = re.compile(r"[^\W\d_]{2}")
+#: Words that carry no meaning a reviewer could check, however hard they pushed ("nhưng",
+#: "thì"): never quoted as a reason on their own.
+_FUNCTION_WORDS: Final[frozenset[str]] = frozenset({
+    "và", "là", "thì", "mà", "nhưng", "của", "có", "được", "bị", "đã", "sẽ", "đang", "này",
+    "đó", "các", "những", "một", "cho", "với", "trong", "khi", "để", "từ", "theo", "tại", "về",
+    "ra", "vào", "lên", "cũng", "vẫn", "còn", "rất", "nên", "nếu", "vì", "do", "hay", "hoặc",
+    "đến", "qua", "sau", "trước", "nhiều", "đạt", "khu vực", "người", "năm", "ngày", "trên",
+    "dưới", "nay", "phải", "sự", "biết", "lại", "hai", "ba", "mức", "như", "thể", "không",
+})
 
 
 def _readable(feature: str) -> str:
@@ -147,7 +157,8 @@ class NarrativeClassifier:
             if pushes[position] <= 0 or len(best) >= REASON_FEATURES:
                 break
             name = str(self._word_names[columns[position]])
-            if all(_WORDLIKE.search(token) for token in name.split()):
+            tokens = [t.removeprefix(QUOTED_PREFIX).replace("_", " ") for t in name.split()]
+            if all(_WORDLIKE.search(t) and t.lower() not in _FUNCTION_WORDS for t in tokens):
                 readable = _readable(name)
                 if readable not in best:
                     best.append(readable)

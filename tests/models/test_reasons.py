@@ -28,7 +28,8 @@ _CUE_TITLES = {
 }
 _QUOTED = re.compile("\u201c([^\u201d]*)\u201d")
 _SIMILARITY = re.compile(r"\((kc-\d+), (\d\.\d\d)\)$")
-_WORDS = re.compile(r"\w+")
+#: Runs of letters and runs of digits ("7h" reads as "7 h", as the segmenter cuts it).
+_WORDS = re.compile(r"[^\W\d_]+|\d+")
 
 
 def false_reasons(text: str, reasons: list[str]) -> list[str]:
