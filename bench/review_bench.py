@@ -1,23 +1,19 @@
-"""Latency of the review UI on a large Elasticsearch index: queue page, item page, filtered search.
+"""Latency of the review UI on a large Elasticsearch index, and the cost of indexing it.
 
-    python bench/review_bench.py [--n 100000] [--requests 200] [--es-url URL] [--keep]
+    python bench/review_bench.py [--n 1000000] [--requests 200] [--es-url URL] [--keep]
 
-Indexes N synthetic items (labels, sources, provinces, dates over a year) under a fresh index
-prefix of the Elasticsearch node at ``--es-url`` (default ``KIEMCHUNG_TEST_ES_URL`` or
-``KIEMCHUNG_ES_URL``), serves the app with uvicorn on 127.0.0.1 and times real HTTP requests of a
-signed-in reviewer. Prints p50 and p95 of each page, next to the baseline measured in the same
-run: the same query sent straight to the store (no HTTP, no rendering), and their ratio.
-The prefix is deleted afterwards unless ``--keep``.
+Indexes N synthetic items (segmented words, labels, sources, provinces, dates over a year)
+under a fresh index prefix of the Elasticsearch node at ``--es-url`` (default
+``KIEMCHUNG_TEST_ES_URL`` or ``KIEMCHUNG_ES_URL``) through ``ElasticStore.upsert``, and the same
+items, as the very documents the store builds, with a plain ``helpers.bulk`` into an index of
+the same schema: rounds of ``--round`` items alternate between the two, so both indices grow
+alike and both meet the same load on a shared machine. The document building (search streams
+included) is timed on the store's side only; the baseline gets its documents ready-made.
 
-Measured on the 2-core build machine (shared with other jobs; the dev node is the
-integration-test distribution, 1 GB heap), 100,000 items, 100 requests per page, in ms:
-
-    page             p50    p95    store alone p50/p95   ratio p50
-    queue page      15.3   24.5         4.3 / 9.6           3.58
-    item page        8.5   18.4         1.3 / 4.3           6.63
-    filtered search 22.5   31.2         6.9 / 11.2          3.26
-
-Indexing the 100,000 items through ``ElasticStore.upsert`` took 39 s (2,547 items/s).
+Then serves the app with uvicorn on 127.0.0.1 and times real HTTP requests of a signed-in
+reviewer: p50 and p95 of the queue page, an item page and a filtered search, next to the same
+queries sent straight to the store (no HTTP, no rendering). The prefix is deleted afterwards
+unless ``--keep``. Results are in bench/README.md.
 """
 
 from __future__ import annotations
@@ -40,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
+from elasticsearch import helpers  # noqa: E402
 
 from core.ids import doc_id_for_url  # noqa: E402
 from core.labels import LABELS, is_misleading  # noqa: E402
@@ -47,36 +44,47 @@ from core.records import Classification, CrawledItem, Enrichment, IndexedItem  #
 from core.settings import Settings  # noqa: E402
 from dashboards.app import create_app  # noqa: E402
 from dashboards.users import UserStore  # noqa: E402
+from index.documents import to_document  # noqa: E402
+from index.es_schema import load_schema  # noqa: E402
 from index.factory import open_store  # noqa: E402
 from index.query import SearchQuery  # noqa: E402
 
 SOURCES = [f"nguon-{n:02d}" for n in range(40)]
 PROVINCES = ["Hà Nội", "Huế", "Quảng Nam", "Nghệ An", "Đà Nẵng", "Cần Thơ", "Lào Cai", "Sơn La"]
-_VOCABULARY = (
-    "thủy điện xả lũ vỡ đập ô nhiễm không khí bụi mịn điện gió điện mặt trời xe điện "
-    "rác thải nhựa tín chỉ carbon phóng xạ hạt nhân Ninh Thuận nước sạch sông Mekong "
-    "bão lũ sạt lở động đất nắng nóng biến đổi khí hậu"
+#: Words as underthesea cuts them: a few domain words, names and the small words around them.
+WORDS = (
+    "thủy điện", "xả lũ", "vỡ", "đập", "ô nhiễm", "không khí", "bụi mịn", "điện gió",
+    "điện mặt trời", "xe điện", "rác thải", "nhựa", "tín chỉ", "carbon", "phóng xạ", "hạt nhân",
+    "Ninh Thuận", "nước sạch", "sông", "Mekong", "bão", "lũ", "sạt lở", "động đất", "nắng nóng",
+    "biến đổi", "khí hậu", "người dân", "cho biết", "theo", "đã", "sẽ", "không", "giờ",
+    "tiền điện", "cao điểm", "tỉnh", "thông tin", "chính quyền", "sáng nay", "và", "của",
 )
-WORDS = tuple(_VOCABULARY.split(" "))
 PASSWORD = "bench-password"
 
 
-def synthetic_items(n: int, seed: int = 7) -> Iterator[IndexedItem]:
-    rng = random.Random(seed)
-    start = datetime(2025, 11, 1, tzinfo=UTC)
-    for i in range(n):
+def synthetic_items(n: int, seed: int = 7, first: int = 0) -> Iterator[IndexedItem]:
+    """Items ``first`` to ``first + n - 1`` of one reproducible sequence."""
+    for i in range(first, first + n):
+        rng = random.Random(seed * 1_000_003 + i)
         label = rng.choice(LABELS)
         score = round(rng.random(), 3)
         url = f"https://bench.example/{i}"
-        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 160)))
+        body = [rng.choice(WORDS) for _ in range(rng.randint(40, 160))]
+        title = rng.sample(WORDS, 8)
+        text = " ".join(body)
         yield IndexedItem(
             item=CrawledItem(
                 id=doc_id_for_url(url), url=url, canonical_url=url,
-                source_id=rng.choice(SOURCES), title=" ".join(rng.sample(WORDS, 8)).capitalize(),
-                text=text, published=start + timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
+                source_id=rng.choice(SOURCES), title=" ".join(title).capitalize(),
+                text=text, published=datetime(2025, 11, 1, tzinfo=UTC)
+                + timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
             ),
-            enrichment=Enrichment(provinces=rng.sample(PROVINCES, rng.randint(0, 2)),
-                                  claim_sentences=[text[:80]]),
+            enrichment=Enrichment(
+                provinces=rng.sample(PROVINCES, rng.randint(0, 2)),
+                claim_sentences=[text[:80]],
+                title_words=" ".join(w.replace(" ", "_") for w in title),
+                body_words=" ".join(w.replace(" ", "_") for w in body),
+            ),
             classification=Classification(
                 label=label, flagged=is_misleading(label) and score >= 0.5, score=score,
                 relevant=label != "irrelevant", reasons=["bench"], model_version="bench-1",
@@ -99,9 +107,52 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
+def _through_store(store, batch: list[IndexedItem], chunk: int) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    for start in range(0, len(batch), chunk):
+        assert store.upsert(batch[start : start + chunk]).ok
+    return time.perf_counter() - started
+
+
+def _plain_bulk(client, actions: list[dict]) -> float:  # type: ignore[no-untyped-def,type-arg]
+    started = time.perf_counter()
+    helpers.bulk(client, actions, chunk_size=500)
+    return time.perf_counter() - started
+
+
+def index_both(store, n: int, round_size: int, chunk: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Index N items through the store and, alternately, the same documents with a plain
+    ``helpers.bulk`` into an index of the same schema. Returns (store s, plain bulk s)."""
+    client = store.client
+    baseline = f"{store.names.prefix}-baseline"
+    schema = load_schema("items")
+    client.indices.create(index=baseline, settings=schema["settings"], mappings=schema["mappings"])
+    ours = plain = 0.0
+    for number, first in enumerate(range(0, n, round_size)):
+        batch = list(synthetic_items(min(round_size, n - first), first=first))
+        docs = [to_document(item) for item in batch]
+        actions = [{"_index": baseline, "_id": d["id"], "_source": d} for d in docs]
+
+        if number % 2 == 0:
+            ours += _through_store(store, batch, chunk)
+            plain += _plain_bulk(client, actions)
+        else:
+            plain += _plain_bulk(client, actions)
+            ours += _through_store(store, batch, chunk)
+        done = first + len(batch)
+        print(f"  {done:>9,} items: store {done / ours:,.0f}/s, plain bulk {done / plain:,.0f}/s",
+              flush=True)
+    store.refresh()
+    client.indices.refresh(index=baseline)
+    assert client.count(index=baseline)["count"] == n
+    client.indices.delete(index=baseline)
+    return ours, plain
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="items to index (default 100000)")
+    parser.add_argument("--round", type=int, default=20_000, help="items per alternation round")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument("--es-url", default=os.environ.get("KIEMCHUNG_TEST_ES_URL")
                         or os.environ.get("KIEMCHUNG_ES_URL"))
@@ -116,18 +167,10 @@ def main() -> int:
                         secret_key="bench")
     store = open_store(settings)
     try:
-        started = time.perf_counter()
-        batch: list[IndexedItem] = []
-        for item in synthetic_items(args.n):
-            batch.append(item)
-            if len(batch) == 2000:
-                assert store.upsert(batch).ok
-                batch.clear()
-        if batch:
-            assert store.upsert(batch).ok
-        store.refresh()
-        took = time.perf_counter() - started
-        print(f"indexed {store.count():,} items in {took:.1f} s ({args.n / took:,.0f} items/s)")
+        ours, plain = index_both(store, args.n, args.round, chunk=2000)
+        print(f"indexed {store.count():,} items: ElasticStore.upsert {args.n / ours:,.0f} items/s"
+              f" ({ours:.0f} s), plain helpers.bulk {args.n / plain:,.0f} items/s ({plain:.0f} s),"
+              f" ratio {plain / ours:.2f}")
         run_pages(store, settings, data_dir, args.requests)
     finally:
         if not args.keep:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import urllib.request
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,17 +23,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _fetch(url: str, user_agent: str, allow_loopback: bool) -> tuple[bytes, str | None]:
-    from urllib.parse import urlsplit
+    """The page at ``url``, every redirect hop checked by the crawler's address policy."""
+    from crawlers.net.guarded_fetch import FetchLimits, guarded_get
 
-    from crawlers.middlewares.guard_addresses import refusal
-
-    parts = urlsplit(url)
-    reason = refusal(parts.hostname or "", parts.scheme, allow_loopback)
-    if reason:
-        raise ValueError(f"refused {url}: {reason}")
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (checked above)
-        return response.read(_MAX_BYTES + 1)[:_MAX_BYTES], response.headers.get("Content-Type")
+    fetched = guarded_get(url, user_agent=user_agent, allow_loopback=allow_loopback,
+                          limits=FetchLimits(deadline_seconds=30, max_bytes=_MAX_BYTES))
+    if not 200 <= fetched.status < 300:
+        raise ValueError(f"{fetched.url} answered HTTP {fetched.status}")
+    return fetched.body, fetched.content_type
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.review",
     "cli.users",
     "cli.report",
+    "cli.export",
     "cli.index",
     "cli.config",
 )

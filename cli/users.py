@@ -1,4 +1,4 @@
-"""``kiemchung users``: add, list, remove review UI accounts and set their roles."""
+"""``kiemchung users``: add, list, remove review UI accounts, set their roles and passwords."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     set_role = actions.add_parser("set-role", help="change an account's role")
     set_role.add_argument("name")
     set_role.add_argument("role", choices=["reviewer", "analyst", "admin"])
+    set_password = actions.add_parser(
+        "set-password", help="set an account's password (its signed-in sessions end)"
+    )
+    set_password.add_argument("name")
+    set_password.add_argument("--password-stdin", action="store_true",
+                              help="read the password from the first line of stdin (no prompt)")
     parser.set_defaults(handler=run)
 
 
@@ -56,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
             user = users.set_role(args.name, args.role)
             users.log("cli", "user set-role", user.name, f"role {user.role}")
             print(f"{user.name} is now {user.role}")
+        elif args.action == "set-password":
+            user = users.set_password(args.name, _password(args.password_stdin))
+            users.log("cli", "user set-password", user.name, "ok")
+            print(f"password of {user.name} changed; its sessions ended")
     except (UserError, ValueError) as exc:
         print(f"kiemchung users: {exc}", file=sys.stderr)
         return 1

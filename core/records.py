@@ -14,6 +14,26 @@ from core.labels import LABELS, Verdict, is_misleading
 SourceKind = Literal["news", "social", "import"]
 
 
+class ItemImage(BaseModel):
+    """An image attached to a post, or an article's lead image, as the crawler fetched it, with
+    the text OCR read from it. ``n`` is its place on the item: the text is "from image n"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int = Field(ge=1, description="1 for the first image of the item")
+    url: str
+    sha256: str = Field(description="Hash of the bytes; the file is images/<sha256[:2]>/<sha256>")
+    media_type: str
+    width: int
+    height: int
+    thumbnail: str = Field(default="", description="A small JPEG as a data: URL, for the UI")
+    text: str = Field(default="", description="OCR text, normalised like the item's text")
+    ocr_status: str | None = Field(
+        default=None, description="read, no_text, timeout, unavailable, error, skipped"
+    )
+    ocr_seconds: float = 0.0
+
+
 class CrawledItem(BaseModel):
     """An article or public post as a crawler saw it, before any NLP."""
 
@@ -39,11 +59,18 @@ class CrawledItem(BaseModel):
     content_hash: str | None = Field(default=None, description="Hash of the normalised body")
     duplicate_of: str | None = Field(default=None, description="Id of the first copy seen")
     metadata: dict[str, str] = Field(default_factory=dict)
+    images: list[ItemImage] = Field(
+        default_factory=list, description="Attached images and the lead image, with OCR text"
+    )
 
     @field_validator("published", "fetched_at")
     @classmethod
     def _to_utc(cls, value: datetime | None) -> datetime | None:
         return None if value is None else as_utc(value)
+
+    def image_text(self) -> str:
+        """The text read from the item's images, one image after the other ("" when none)."""
+        return "\n".join(image.text for image in self.images if image.text)
 
 
 class Classification(BaseModel):
@@ -84,6 +111,14 @@ class Enrichment(BaseModel):
     provinces: list[str] = Field(default_factory=list)
     known_claims: list[str] = Field(
         default_factory=list, description="Ids of known false claims this item resembles"
+    )
+    title_words: str = Field(
+        default="",
+        description="The title cut into words (underthesea): words separated by spaces, the "
+        "syllables of one word joined by '_' (\"Thủy_điện Hòa_Bình xả lũ\"); search indexes them",
+    )
+    body_words: str = Field(
+        default="", description="The lead and text cut into words, written like ``title_words``"
     )
 
 

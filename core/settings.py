@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+from core.keys import HOW_TO_MAKE, KeyFileError, key_path, key_problem, stored_key
 
 ENV_PREFIX = "KIEMCHUNG_"
 DEFAULT_CONFIG_FILE = "kiemchung.toml"
+#: Settings that hold secret keys: no default; made once and kept in the data directory.
+SECRET_KEYS: Final[tuple[str, ...]] = ("secret_key", "pseudonym_key")
 
 
 class SettingsError(ValueError):
@@ -57,21 +61,79 @@ class Settings:
         default=False,
         metadata={"help": "Let the crawler fetch 127.0.0.1 (tests and the demo only)"},
     )
-    pseudonym_key: str = field(
-        default="change-me",
-        metadata={"help": "Secret key of the hash that pseudonymises private social authors"},
+    pseudonym_key: str | None = field(
+        default=None,
+        repr=False,
+        metadata={"help": "Secret key of the hash that pseudonymises private social authors "
+                  "(at least 32 characters); unset: made once, kept in DATA_DIR/keys/",
+                  "secret": True},
     )
     youtube_api_key: str | None = field(default=None, metadata={"help": "YouTube Data API key"})
     facebook_token: str | None = field(default=None, metadata={"help": "Facebook Graph token"})
     retention_days: int = field(
         default=730, metadata={"help": "Items older than this are deleted (0 keeps all)"}
     )
-    secret_key: str = field(
-        default="dev-only-secret-change-me",
-        metadata={"help": "Signs review UI sessions and CSRF tokens"},
+    secret_key: str | None = field(
+        default=None,
+        repr=False,
+        metadata={"help": "Signs review UI sessions (at least 32 characters); unset: made "
+                  "once, kept in DATA_DIR/keys/", "secret": True},
+    )
+    ocr_item_seconds: float = field(
+        default=30.0, metadata={"help": "Most seconds OCR may spend on one item's images"}
+    )
+    ocr_run_seconds: float = field(
+        default=1800.0, metadata={"help": "Most seconds OCR may spend in one nightly run"}
     )
     timezone: str = field(
         default="Asia/Ho_Chi_Minh", metadata={"help": "Zone of schedules and reports"}
+    )
+    # -- fast response: links, official sources, notification routing and channels --------
+    app_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata={"help": "Address of the review app, for the links in notifications"},
+    )
+    official_sources: str | None = field(
+        default=None,
+        metadata={"help": "Ids of official sources, comma-separated: their items are the "
+                          "denials on a story's timeline"},
+    )
+    notify_rules: str = field(
+        default="surge: *; match: * >= 0.8",
+        metadata={"help": "What is notified on which channel, by label, province and minimum "
+                          "score (flows/README.md)"},
+    )
+    notify_max_per_hour: int = field(
+        default=10,
+        metadata={"help": "At most this many messages per channel an hour; a summary of what "
+                          "was held back follows"},
+    )
+    notify_digest: bool = field(
+        default=False, metadata={"help": "One daily digest per channel instead of each message"}
+    )
+    notify_digest_hour: int = field(
+        default=7, metadata={"help": "Hour of the daily digest, in the configured zone"}
+    )
+    smtp_host: str | None = field(default=None, metadata={"help": "SMTP server for e-mail alerts"})
+    smtp_port: int = field(default=587, metadata={"help": "SMTP port"})
+    smtp_username: str | None = field(default=None, metadata={"help": "SMTP user"})
+    smtp_password: str | None = field(
+        default=None, metadata={"help": "SMTP password (no default: set your own)"}
+    )
+    smtp_starttls: bool = field(
+        default=True, metadata={"help": "Upgrade the SMTP connection with STARTTLS"}
+    )
+    mail_from: str | None = field(default=None, metadata={"help": "Sender of e-mail alerts"})
+    mail_to: str | None = field(
+        default=None, metadata={"help": "Recipients of e-mail alerts, comma-separated"}
+    )
+    webhook_url: str | None = field(
+        default=None, metadata={"help": "Webhook that receives alerts as signed JSON (https)"}
+    )
+    webhook_secret: str | None = field(
+        default=None,
+        metadata={"help": "Key of the webhook's HMAC-SHA256 signature (no default: set your "
+                          "own, 16+ characters)"},
     )
 
     def __post_init__(self) -> None:
@@ -149,11 +211,40 @@ def load_settings(
             raw = from_file[spec.name]
         else:
             continue
-        values[spec.name] = _convert(spec.name, raw, spec.default)
+        if spec.name in SECRET_KEYS:
+            values[spec.name] = str(raw)  # kept as given: an empty key is refused, not unset
+        else:
+            values[spec.name] = _convert(spec.name, raw, spec.default)
     settings = Settings(**values)
     if not 0.0 <= settings.flag_threshold <= 1.0:
         raise SettingsError(f"{ENV_PREFIX}FLAG_THRESHOLD must be in [0, 1]")
-    return settings
+    # No key is left unset past this point: every process sharing the data directory (the
+    # app, the crawler's pseudonymise_authors pipeline, flow workers) reads the same ones.
+    return replace(
+        settings,
+        secret_key=key_in_force(settings, "secret_key"),
+        pseudonym_key=key_in_force(settings, "pseudonym_key"),
+    )
+
+
+def key_in_force(settings: Settings, name: str) -> str:
+    """The secret key ``name`` (``secret_key`` or ``pseudonym_key``): the configured one if it
+    is strong enough, else the one kept in ``DATA_DIR/keys/``, made on first use."""
+    configured = getattr(settings, name)
+    variable = f"{ENV_PREFIX}{name.upper()}"
+    if configured is not None:
+        problem = key_problem(configured)
+        if problem:
+            raise SettingsError(
+                f"{variable} {problem}. Make a key with:  {HOW_TO_MAKE}  or leave {variable} "
+                f"unset and one is made for you and kept in "
+                f"{key_path(settings.data_dir, name)} (readable by its owner only)"
+            )
+        return str(configured)
+    try:
+        return stored_key(settings.data_dir, name)
+    except (KeyFileError, OSError) as exc:
+        raise SettingsError(f"{variable}: {exc}") from exc
 
 
 def settings_table() -> list[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from core.settings import Settings
+from crawlers.net.resolver import RefusedHosts
 from crawlers.state import CrawlState
 
 
@@ -21,6 +22,7 @@ class RunContext:
     since: datetime | None = None
     started: datetime | None = None
     claimed: set[str] = field(default_factory=set)
+    refused_hosts: RefusedHosts = field(default_factory=RefusedHosts)
     events: IO[str] | None = None  # progress lines for the parent process
     _out: IO[str] | None = None
 

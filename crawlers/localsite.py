@@ -1,8 +1,10 @@
 """A small threaded HTTP server for a directory on 127.0.0.1, for tests and the demo.
 
-Text files get ``{base_url}`` replaced by the server's own URL. Special routes under
-``/_special/`` produce the hostile cases a crawler must survive: an oversized body, a gzip bomb,
-redirects to a private address or a ``file://`` URL, a slow answer, an HTTP error status.
+Text files get ``{base_url}`` replaced by the server's own URL; files carry an ``ETag`` and a
+``Last-Modified``, and a conditional request for an unchanged file is answered 304. Special
+routes under ``/_special/`` produce the hostile cases a crawler must survive: an oversized
+body, a gzip bomb, redirects to a private address, a ``file://`` URL or anywhere
+(``redirect?to=``), a redirect loop, a slow answer, an HTTP error status.
 Run ``python -m crawlers.localsite DIR [--port N]`` to serve by hand.
 """
 
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import mimetypes
 import sys
 import threading
 import time
 from collections.abc import Sequence
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -68,6 +72,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, b"server error", "text/plain")
         if mode == "missing":
             return self._send(404, b"not found", "text/plain")
+        if mode == "slow":  # longer than any timeout the tests give the crawler
+            time.sleep(self.server.slow_seconds)
+            return self._send(200, b"User-agent: *\nDisallow:\n", "text/plain")
         file = self.server.root / "robots.txt"
         body = file.read_bytes() if file.is_file() else DEFAULT_ROBOTS
         self._send(200, body, "text/plain")
@@ -84,6 +91,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(302, b"", "text/html", Location="http://169.254.169.254/latest/")
         if route == "redirect-file":
             return self._send(302, b"", "text/html", Location="file:///etc/passwd")
+        if route == "redirect":  # to any URL: the address guard must check every hop
+            return self._send(302, b"", "text/html", Location=query.get("to", "/"))
+        if route in {"loop-a", "loop-b"}:  # A -> B -> A
+            other = "loop-b" if route == "loop-a" else "loop-a"
+            return self._send(302, b"", "text/html", Location=f"/_special/{other}")
         if route == "slow":
             time.sleep(float(query.get("seconds", "5")))
             return self._send(200, b"<html><body>late</body></html>", "text/html")
@@ -104,13 +116,30 @@ class _Handler(BaseHTTPRequestHandler):
             body = body.replace(b"{base_url}", self.server.base_url.encode("ascii"))
         # No charset parameter: pages must declare (or not declare) their own encoding.
         content_type = _TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "text/html"
-        self._send(200, body, content_type)
+        # Validators, as real sites send them, so conditional requests can be tested.
+        etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+        modified = formatdate(int(target.stat().st_mtime), usegmt=True)
+        if self._not_modified(etag, int(target.stat().st_mtime)):
+            return self._send(304, b"", content_type, ETag=etag, Last_Modified=modified)
+        self._send(200, body, content_type, ETag=etag, Last_Modified=modified)
+
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        asked = self.headers.get("If-None-Match")
+        if asked is not None:
+            return etag in [tag.strip() for tag in asked.split(",")] or asked.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            return mtime <= int(parsedate_to_datetime(since).timestamp())
+        except (TypeError, ValueError):
+            return False
 
     def _resolve(self, path: str, query: dict[str, str]) -> Path | None:
         root = self.server.root
         relative = path.lstrip("/")
         candidates = [f"{relative}@{key}={value}.json" for key, value in sorted(query.items())]
-        candidates += [relative, f"{relative}.json", f"{relative}/index.html"]
+        candidates += [relative, f"{relative}.json", f"{relative}/index.html".lstrip("/")]
         for candidate in candidates:
             target = (root / candidate).resolve()
             if target.is_file() and target.is_relative_to(root):
@@ -123,16 +152,21 @@ class LocalSiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, root: Path, port: int = 0, robots: str = "file") -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
+    def __init__(self, root: Path, port: int = 0, robots: str = "file",
+                 host: str = "127.0.0.1") -> None:
+        super().__init__((host, port), _Handler)
         self.root = Path(root).resolve()
-        self.robots = robots  # "file" (robots.txt in root or a default), "error", "missing"
+        # "file" (robots.txt in root or a default), "error" (500), "missing" (404), "slow"
+        self.robots = robots
+        self.slow_seconds = 5.0
         self.requests: list[str] = []
         self._lock = threading.Lock()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        host = str(self.server_address[0])
+        host = "127.0.0.1" if host in {"0.0.0.0", ""} else host
+        return f"http://{host}:{self.server_address[1]}"
 
     def record(self, path: str, query: str) -> None:
         with self._lock:
@@ -146,8 +180,9 @@ class LocalSite:
     ...     print(site.base_url)
     """
 
-    def __init__(self, root: Path, *, port: int = 0, robots: str = "file") -> None:
-        self.server = LocalSiteServer(root, port, robots)
+    def __init__(self, root: Path, *, port: int = 0, robots: str = "file",
+                 host: str = "127.0.0.1") -> None:
+        self.server = LocalSiteServer(root, port, robots, host)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -181,9 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("root", type=Path, nargs="?",
                         default=Path(__file__).with_name("demo_site"), help="directory to serve")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--robots", choices=("file", "error", "missing"), default="file")
+    parser.add_argument("--robots", choices=("file", "error", "missing", "slow"), default="file")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (0.0.0.0 only inside a network namespace)")
     args = parser.parse_args(argv)
-    site = LocalSite(args.root, port=args.port, robots=args.robots).start()
+    site = LocalSite(args.root, port=args.port, robots=args.robots, host=args.host).start()
     print(f"Serving {args.root} at {site.base_url} (Ctrl-C to stop)", flush=True)
     try:
         while True:

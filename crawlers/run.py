@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from core.clock import now_utc, parse_iso
 from core.settings import Settings
 from crawlers.context import RunContext
-from crawlers.report import CrawlReport, SourceStats
+from crawlers.report import BENIGN_REASONS, CrawlReport, SourceStats, SourceStatus
 from crawlers.scrapy_settings import base_settings, source_settings
 from crawlers.sources import Source, load_sources
 from crawlers.spiders import spider_for
@@ -65,18 +65,46 @@ def _stats_of(crawler: Crawler, spider: SourceSpider | None) -> SourceStats:
     responses = int(value("downloader/response_count", 0))
     responses -= int(value("robotstxt/response_count", 0))
     messages = list(spider.messages) if spider is not None else []
-    refused = int(value("kc/refused", 0))
     failed = int(value("kc/failed", 0))
     if value("kc/robots_unreachable", 0) and not failed:
         failed = 1  # the whole host was off limits: this source did not crawl
+    truncated = int(value("kc/text_truncated", 0))
+    if truncated:
+        messages.append(f"{truncated} bài bị cắt ở giới hạn độ dài (text cap reached)")
+    skipped_by = {key.removeprefix("kc/skip/"): int(count)
+                  for key, count in crawler.stats.get_stats().items()
+                  if key.startswith("kc/skip/") and count}
     return SourceStats(
         fetched=max(responses, 0),
-        new=int(value("kc/new", 0)),
+        new=int(value("kc/new", 0)) - int(value("kc/revised", 0)),
+        revised=int(value("kc/revised", 0)),
         duplicates=int(value("kc/duplicates", 0)) + int(value("kc/linked_copies", 0))
         + int(value("kc/skipped_seen", 0)),
         failed=failed,
-        messages=messages + ([f"{refused} yêu cầu bị chặn (requests refused)"] if refused else []),
+        skipped_by=skipped_by,
+        messages=messages,
     )
+
+
+def source_status(stats: SourceStats, spider: SourceSpider | None, finish_reason: str | None
+                  ) -> SourceStatus:
+    """ok, partial or failed, from what the crawl of one source met (see ``SourceStats``)."""
+    if finish_reason != "finished" or spider is None:
+        return "failed"
+    problems = {reason: count for reason, count in stats.skipped_by.items()
+                if reason not in BENIGN_REASONS}
+    got_something = stats.new or stats.duplicates or stats.revised
+    if stats.skipped_by.get("robots_unreachable") or spider.entry_forbidden:
+        return "failed"
+    if spider.entry_failed and not got_something:
+        return "failed"
+    if stats.failed and not got_something:
+        return "failed"  # nothing fetched because of errors
+    if stats.skipped_by.get("robots_forbidden") and not got_something and not problems:
+        return "failed"  # everything it listed is forbidden by robots.txt
+    if problems or stats.failed or spider.entry_failed:
+        return "partial"
+    return "ok"
 
 
 def run_job(job: dict[str, Any]) -> CrawlReport:
@@ -97,7 +125,8 @@ def run_job(job: dict[str, Any]) -> CrawlReport:
         spider_cls = spider_for(source.kind, source.spider)
         reason = _skip_reason(source, spider_cls, settings)
         if reason:
-            report.per_source[source.id] = SourceStats(skipped=True, messages=[reason])
+            report.per_source[source.id] = SourceStats(status="skipped", skipped=True,
+                                                       messages=[reason])
             continue
         # Each source gets its own rate, timeout and size cap through a per-source subclass.
         per_source = type(f"{spider_cls.__name__}_{len(running)}", (spider_cls,),
@@ -113,12 +142,17 @@ def run_job(job: dict[str, Any]) -> CrawlReport:
             stats = _stats_of(crawler, spider)
             assert crawler.stats is not None
             reason = crawler.stats.get_value("finish_reason")
-            if reason == "finished" and spider is not None and not spider.entry_failed:
+            stats.status = source_status(stats, spider, reason)
+            if reason != "finished":
+                stats.messages.append(f"crawl dừng giữa chừng (stopped: {reason})")
+            if stats.status == "failed":
+                stats.failed = max(stats.failed, 1)
+            if stats.status == "ok":
+                # Only a complete crawl moves the window: what a partial or failed one missed
+                # must still be inside it next time.
                 assert context.started is not None
                 context.state.mark_success(source.id, context.started)
-            elif reason != "finished":
-                stats.messages.append(f"crawl dừng giữa chừng (stopped: {reason})")
-                stats.failed = max(stats.failed, 1)
+                stats.window_moved = True
             report.per_source[source.id] = stats
     finally:
         context.close()

@@ -13,14 +13,18 @@ ITEM_PIPELINES: dict[str, int] = {
     "crawlers.pipelines.pseudonymise_authors.PseudonymiseAuthorsPipeline": 150,
     "crawlers.pipelines.filter_window.FilterWindowPipeline": 200,
     "crawlers.pipelines.drop_seen.DropSeenPipeline": 300,
+    "crawlers.pipelines.fetch_images.FetchImagesPipeline": 350,
     "crawlers.pipelines.link_copies.LinkCopiesPipeline": 400,
     "crawlers.pipelines.write_jsonl.WriteJsonlPipeline": 500,
 }
 
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawlers.middlewares.guard_addresses.GuardAddressesMiddleware": 50,
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawlers.middlewares.robots_policy.RobotsPolicyMiddleware": 100,
+    # Scrapy's RobotsTxtMiddleware stays at its default 100; our policy runs right after it.
+    "crawlers.middlewares.robots_policy.RobotsPolicyMiddleware": 110,
+    # Responses pass middlewares in decreasing order: this sees a redirect before Scrapy's
+    # RedirectMiddleware (600) follows it.
+    "crawlers.middlewares.stop_redirect_loops.StopRedirectLoopsMiddleware": 610,
 }
 
 
@@ -52,6 +56,10 @@ def base_settings(settings: Settings, context: RunContext) -> dict[str, Any]:
         "DOWNLOAD_MAXSIZE": 5 * 1024 * 1024,
         "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
         "DNS_TIMEOUT": 20,
+        # Every host name is resolved by the address policy's resolver; a proxy would resolve
+        # names itself, out of the policy's sight, so none is used.
+        "TWISTED_DNS_RESOLVER": "crawlers.net.resolver.GuardedResolver",
+        "HTTPPROXY_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
         "HTTPERROR_ALLOW_ALL": False,
@@ -61,6 +69,11 @@ def base_settings(settings: Settings, context: RunContext) -> dict[str, Any]:
         "KC_CONTEXT": context,
         "KC_ALLOW_LOOPBACK": settings.allow_loopback,
         "KC_PSEUDONYM_KEY": settings.pseudonym_key,
+        # Feeds, sitemaps and listing pages are asked with their validators (a watch's cycle
+        # costs a 304 when nothing changed); see crawlers/revalidate_entries.py.
+        "HTTPCACHE_ENABLED": True,
+        "HTTPCACHE_POLICY": "crawlers.revalidate_entries.RevalidateEntriesPolicy",
+        "HTTPCACHE_DIR": str(settings.data_dir / "httpcache"),
     }
 
 

@@ -79,6 +79,11 @@ class Source(BaseModel):
     spider: str = Field(default="", description="A site spider's name, if generic is not enough")
     enabled: bool = True
     verified: bool = Field(default=False, description="Fetched successfully from a real network")
+    official: bool = Field(
+        default=False,
+        description="A government portal, ministry, EVN, the weather service: its items are "
+        "the evidence set shown beside flagged claims",
+    )
     notes: str = ""
     options: SourceOptions = Field(default_factory=SourceOptions)
 
@@ -112,6 +117,11 @@ class Source(BaseModel):
         return self.model_copy(update={
             "urls": [url.replace("{base_url}", base) for url in self.urls], "options": options,
         })
+
+
+def official_source_ids(sources: Sequence[Source]) -> frozenset[str]:
+    """Ids of the sources marked ``official: true``: where the official word comes from."""
+    return frozenset(source.id for source in sources if source.official)
 
 
 def _describe(error: ValidationError, entry: Any, index: int) -> str:

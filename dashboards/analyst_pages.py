@@ -1,4 +1,5 @@
-"""Analyst pages: full-text search with filters and facets, and the charts."""
+"""Analyst pages: full-text search with filters and facets, and the charts (plain ``def``
+handlers, run in the thread pool: the store is synchronous)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from core.labels import LABELS
-from dashboards.app import render
+from dashboards.dependencies import store_of
 from dashboards.filters import page_filters
 from dashboards.render import clean_highlight
-from dashboards.review_pages import store_of
-from dashboards.security import READ_ROLES, require_roles
+from dashboards.sessions import READ_ROLES, require_roles
+from dashboards.templating import render
 from dashboards.users import User
 
 router = APIRouter(include_in_schema=False)
@@ -21,7 +22,7 @@ FACETS = ("label", "source", "province", "entity")
 
 
 @router.get("/search")
-async def search(
+def search(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
     filters = page_filters(request.query_params, default_sort="relevance")
@@ -41,7 +42,7 @@ async def search(
 
 
 @router.get("/charts")
-async def charts(
+def charts(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
     filters = page_filters(request.query_params)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -12,12 +12,20 @@ from pydantic import BaseModel, Field
 
 from core.labels import Label, Verdict
 from core.records import ReviewVerdict
+from dashboards.dependencies import store_of
 from dashboards.exports import csv_lines, export_row, json_chunks
-from dashboards.filters import PageFilters, api_filters
-from dashboards.review_pages import label_problem, store_of
-from dashboards.security import ANALYST_ROLES, READ_ROLES, REVIEW_ROLES, csrf_token, require_roles
+from dashboards.filters import PageFilters, api_filters, day_start
+from dashboards.sessions import (
+    ADMIN_ROLES,
+    ANALYST_ROLES,
+    READ_ROLES,
+    REVIEW_ROLES,
+    csrf_token,
+    require_roles,
+)
 from dashboards.stats import flagged_timeline, top_sources
 from dashboards.users import User
+from dashboards.verdicts import checked, duplicate_target, record
 from index.query import AggregateBy
 
 router = APIRouter(
@@ -138,8 +146,9 @@ def get_item(
 
 @router.post(
     "/items/{item_id}/verdict", response_model=AuditOut, status_code=201,
-    responses={**NOT_FOUND, 400: {"description": "Not JSON, or a label that does not go "
-                                  "with the verdict"}},
+    responses={**NOT_FOUND, 400: {"description": "A verdict the rules refuse: confirmed "
+                                  "without a misleading label, a false positive with one, a "
+                                  "duplicate of no existing item"}},
 )
 def post_verdict(
     request: Request,
@@ -148,19 +157,17 @@ def post_verdict(
     user: Annotated[User, Depends(require_roles(*REVIEW_ROLES))],
 ) -> AuditOut:
     """Record a verdict (reviewer, admin). Send the session's token in ``X-CSRF-Token``.
-    A confirmed item takes a misleading label; a false positive none, opinion or irrelevant."""
-    problem = label_problem(body.verdict, body.label)
-    if problem:
-        raise HTTPException(status_code=400, detail=problem)
+    A confirmed item takes a misleading label; a false positive none, opinion or irrelevant;
+    a duplicate names the existing item it duplicates in ``duplicate_of``."""
+    store = store_of(request)
+    if store.get(item_id[:200]) is None:
+        raise HTTPException(status_code=404, detail="no such item")
     verdict = ReviewVerdict(
         item_id=item_id, verdict=body.verdict, label=body.label, note=body.note,
-        evidence=body.evidence, duplicate_of=body.duplicate_of, reviewer=user.name,
+        evidence=body.evidence, duplicate_of=duplicate_target(body.duplicate_of),
+        reviewer=user.name,
     )
-    store = store_of(request)
-    try:
-        store.record_verdict(verdict)
-    except KeyError:
-        raise HTTPException(status_code=404, detail="no such item") from None
+    record(store, checked(store, verdict))
     return _audit_out(store.audit_log(item_id=item_id, size=1)[0])
 
 
@@ -177,14 +184,20 @@ def _audit_out(entry: Any) -> AuditOut:
 @router.get("/audit", response_model=list[AuditOut])
 def audit(
     request: Request,
-    user: Annotated[User, Depends(require_roles("admin"))],
+    user: Annotated[User, Depends(require_roles(*ADMIN_ROLES))],
     item_id: Annotated[str | None, Query(max_length=200)] = None,
     reviewer: Annotated[str | None, Query(max_length=64)] = None,
-    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    verdict: Verdict | None = None,
+    date_from: Annotated[date | None, Query(description="first day, Vietnam time")] = None,
+    date_to: Annotated[date | None, Query(description="last day, Vietnam time")] = None,
+    page: Annotated[int, Query(ge=1, le=200)] = 1,
 ) -> list[AuditOut]:
-    """The verdict audit log, newest first (admin)."""
+    """The verdict audit log, newest first, 50 a page (admin)."""
     entries = store_of(request).audit_log(
-        item_id=item_id, reviewer=reviewer, offset=(page - 1) * 50, size=50
+        item_id=item_id, reviewer=reviewer, verdict=verdict,
+        since=day_start(date_from) if date_from else None,
+        until=day_start(date_to + timedelta(days=1)) if date_to else None,
+        offset=(page - 1) * 50, size=50,
     )
     return [_audit_out(entry) for entry in entries]
 

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
-from core.settings import Settings
-from dashboards.i18n import Translator, pick_language
-from dashboards.security import (
-    LoginRequired,
-    SecurityHeadersMiddleware,
-    csrf_protect,
-    csrf_token,
-    current_user,
-    session_options,
+from core.settings import Settings, key_in_force
+from dashboards import (
+    analyst_pages,
+    api,
+    audit_pages,
+    auth_pages,
+    claimreview_api,
+    review_pages,
 )
+from dashboards.login_throttle import LoginThrottle
+from dashboards.password_checks import PasswordChecks
+from dashboards.security import SecurityHeadersMiddleware, csrf_protect, session_options
+from dashboards.sessions import LoginRequired
+from dashboards.templating import make_templates, render
 from dashboards.users import UserStore
 from index.store import ItemStore, StoreUnavailable
 
@@ -35,14 +39,17 @@ def create_app(
     store: ItemStore | None = None,
     users: UserStore | None = None,
     secure_cookies: bool = False,
+    throttle: LoginThrottle | None = None,
 ) -> FastAPI:
     """The app, on ``store`` (else the configured one) and ``users`` (else the data dir's).
 
-    ``secure_cookies`` marks the session cookie Secure; set it whenever the app is served over
-    https (``kiemchung review --secure-cookies``, implied by ``--ssl-certfile``).
+    Sessions are signed with ``settings.secret_key``, or with the key kept in the data
+    directory (made on first use); a configured key that is too short stops the app here
+    (``core.settings.SettingsError``, saying how to make one). ``secure_cookies`` marks the
+    session cookie Secure; set it whenever the app is served over https
+    (``kiemchung review --secure-cookies``, implied by ``--ssl-certfile``).
     """
-    from dashboards import analyst_pages, api, review_pages
-
+    secret_key = key_in_force(settings, "secret_key")
     if store is None:
         from index.factory import open_store
 
@@ -60,39 +67,16 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.users = users or UserStore.in_data_dir(settings.data_dir)
-    app.state.templates = _templates()
-    app.add_middleware(SessionMiddleware, **session_options(
-        settings.secret_key, secure=secure_cookies
-    ))
+    app.state.throttle = throttle or LoginThrottle()
+    app.state.password_checks = PasswordChecks()
+    app.state.templates = make_templates()
+    app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    app.include_router(review_pages.router)
-    app.include_router(analyst_pages.router)
-    app.include_router(api.router)
+    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api):
+        app.include_router(module.router)
     _install_error_handlers(app)
     return app
-
-
-def _templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
-    # Autoescape is Starlette's default for .html; said again because crawled text depends on it.
-    templates.env.autoescape = True
-    return templates
-
-
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
-    """A page with what every template needs: the user, the translator, the CSRF token."""
-    language = pick_language(request.session.get("lang"))
-    templates: Jinja2Templates = request.app.state.templates
-    base = {
-        "user": current_user(request),
-        "t": Translator(language),
-        "lang": language,
-        "csrf": csrf_token(request),
-        "path": request.url.path,
-        "flash": request.session.pop("flash", None),
-    }
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
 def _wants_json(request: Request) -> bool:
@@ -104,6 +88,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": "login required"}, status_code=401)
+        if request.method == "GET":
+            # Back to this page after signing in (a local path: login checks it again).
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
         return RedirectResponse("/login", status_code=303)
 
     @app.exception_handler(HTTPException)
@@ -118,7 +106,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             )
             return PlainTextResponse(text, status_code=exc.status_code)
         key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "bad_request")
-        return render(request, "error.html", status_code=exc.status_code, message_key=key)
+        # render reads the account store: off the event loop.
+        return await run_in_threadpool(
+            render, request, "error.html", status_code=exc.status_code, message_key=key
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

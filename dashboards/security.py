@@ -1,17 +1,17 @@
-"""Sessions, roles, CSRF tokens and the security headers (CSP) of the review UI."""
+"""CSRF tokens, the session cookie's options and the security headers (CSP, no-store)."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dashboards.users import User, UserStore
+from dashboards.dependencies import client_address, users_of
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_FIELD = "csrf_token"
@@ -40,14 +40,14 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-
-
-class LoginRequired(Exception):
-    """No signed-in user; pages redirect to the login form, the API answers 401."""
+# Pages, the API and exports carry what one reviewer may see: no cache keeps a copy
+# (a shared proxy, the browser's back button after sign-out). Static files may be cached.
+NO_STORE: tuple[bytes, bytes] = (b"cache-control", b"no-store")
 
 
 class SecurityHeadersMiddleware:
-    """Adds the CSP and friends to every response, error pages and static files included."""
+    """Adds the CSP and friends to every response, error pages and static files included, and
+    ``Cache-Control: no-store`` to everything but ``/static``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -57,10 +57,13 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        cacheable = str(scope.get("path", "")).startswith("/static/")
+        wanted = SECURITY_HEADERS if cacheable else [*SECURITY_HEADERS, NO_STORE]
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in wanted if k not in names]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
@@ -74,32 +77,6 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return str(token)
-
-
-def users_of(request: Request) -> UserStore:
-    store: UserStore = request.app.state.users
-    return store
-
-
-def current_user(request: Request) -> User | None:
-    name = request.session.get("user")
-    if not name:
-        return None
-    # Read the role afresh: a role changed or a user removed takes effect at once.
-    user = users_of(request).get(str(name))
-    if user is None:
-        request.session.clear()
-    return user
-
-
-def sign_in(request: Request, user: User) -> None:
-    """A fresh session on sign-in (no fixation), with a new CSRF token."""
-    language = request.session.get("lang")
-    request.session.clear()
-    request.session["user"] = user.name
-    if language:
-        request.session["lang"] = language
-    csrf_token(request)
 
 
 def _same_origin(request: Request) -> bool:
@@ -126,40 +103,24 @@ async def csrf_protect(request: Request) -> None:
     valid = bool(expected and supplied) and hmac.compare_digest(str(expected), str(supplied))
     if not valid or not _same_origin(request):
         actor = str(request.session.get("user") or "-")
-        users_of(request).log(actor, "csrf", request.url.path, "refused")
+        await run_in_threadpool(
+            users_of(request).log, actor, "csrf", request.url.path, "refused",
+            client_address(request),
+        )
         raise HTTPException(status_code=403, detail="CSRF token missing or invalid")
 
 
-def require_roles(*roles: str) -> Callable[[Request], Awaitable[User]]:
-    """A dependency giving the signed-in user, refusing (403, logged) any other role."""
-
-    async def dependency(request: Request) -> User:
-        user = current_user(request)
-        if user is None:
-            raise LoginRequired()
-        if not user.can(*roles):
-            users_of(request).log(
-                user.name, f"{request.method} {request.url.path}", request.url.path,
-                f"refused: role {user.role}",
-            )
-            raise HTTPException(status_code=403, detail="forbidden")
-        return user
-
-    return dependency
-
-
-READ_ROLES = ("reviewer", "analyst", "admin")
-REVIEW_ROLES = ("reviewer", "admin")
-ANALYST_ROLES = ("analyst", "admin")
-ADMIN_ROLES = ("admin",)
-
-
 def session_options(secret_key: str, *, secure: bool) -> dict[str, Any]:
-    """Options of Starlette's signed-cookie session: HttpOnly always, Secure over https."""
+    """Options of Starlette's signed-cookie session: HttpOnly always, Secure over https.
+
+    SameSite=Lax, not Strict: with Strict a link from another site (a mail, a chat) arrives
+    without the cookie, the page answers as if signed out and its new cookie replaces the
+    reviewer's session. Lax sends the cookie on such top-level GETs only; every POST still
+    needs this session's CSRF token and a same-origin Origin header."""
     return {
         "secret_key": secret_key,
         "session_cookie": SESSION_COOKIE,
         "max_age": SESSION_MAX_AGE,
-        "same_site": "strict",
+        "same_site": "lax",
         "https_only": secure,
     }

@@ -42,14 +42,15 @@ def _deployment(flow: Any, **options: Any) -> RunnerDeployment:
 
 
 def nightly_deployment(
-    settings: Settings | None = None, parameters: dict[str, Any] | None = None
+    settings: Settings | None = None, parameters: dict[str, Any] | None = None,
+    cron: str = NIGHTLY_CRON,
 ) -> RunnerDeployment:
     from flows.nightly import nightly
 
     return _deployment(
         nightly,
         name="nightly",
-        schedules=[schedule(NIGHTLY_CRON, settings)],
+        schedules=[schedule(cron, settings)],
         concurrency_limit=no_overlap(),
         parameters=parameters or {},
         tags=["kiemchung", "nightly"],
@@ -86,10 +87,11 @@ def retrain_deployment(settings: Settings | None = None) -> RunnerDeployment:
 
 
 def all_deployments(
-    settings: Settings | None = None, nightly_parameters: dict[str, Any] | None = None
+    settings: Settings | None = None, nightly_parameters: dict[str, Any] | None = None,
+    nightly_cron: str = NIGHTLY_CRON,
 ) -> list[RunnerDeployment]:
     return [
-        nightly_deployment(settings, nightly_parameters),
+        nightly_deployment(settings, nightly_parameters, nightly_cron),
         *report_deployments(settings),
         retrain_deployment(settings),
     ]

@@ -15,14 +15,18 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from core.clock import VIETNAM_TZ, now_utc
+from core.records import CrawledItem
 from core.settings import Settings, load_settings
+from flows.alerting import alert_step
 from flows.checkpoints import RunDirectory, read_crawled
+from flows.locks import source_lock
 from flows.summary import RunSummary, SourceOutcome
 from index.factory import open_store
 from index.spool import Spool, read_batch
 from index.store import StoreUnavailable
 from models.enrich import enrich
 from models.registry import active_model_dir
+from nlp.image_text import OcrBudget, read_item_images
 
 # Two sources at a time: the machine has two cores and each crawl is polite per domain anyway.
 # Across workers, the tag's limit (`prefect concurrency-limit create kiemchung-crawl 2`) holds.
@@ -86,10 +90,11 @@ def crawl_source(
     if run.is_done(source_id, "crawled"):
         return dict(json.loads(run.detail(source_id, "crawled")), resumed=True)
     run.set_aside_interrupted(source_id)
-    report = crawl(
-        settings, run.crawl_output(source_id), source_ids=[source_id], since=since,
-        sources_file=sources_file, base_url=base_url,
-    )
+    with source_lock(settings, source_id):  # a watch may be crawling it: never both at once
+        report = crawl(
+            settings, run.crawl_output(source_id), source_ids=[source_id], since=since,
+            sources_file=sources_file, base_url=base_url,
+        )
     stats = report.per_source.get(source_id)
     if stats is None:
         raise CrawlProcessFailed(
@@ -126,7 +131,7 @@ def _write(settings: Settings, spool: Spool, batch: Path, outcome: SourceOutcome
 @task(name="process-source", task_run_name="process-{source_id}", cache_policy=NO_CACHE)
 def process_source(
     settings: Settings, run: RunDirectory, source_id: str, crawl_detail: dict[str, Any] | None,
-    crawl_error: str | None = None,
+    crawl_error: str | None = None, ocr_budget: OcrBudget | None = None,
 ) -> SourceOutcome:
     """Classify the source's items, spool them durably, and write them to the store.
 
@@ -147,6 +152,7 @@ def process_source(
     )
     items = read_crawled(run.crawl_outputs(source_id))
     if items:
+        items = _read_images(settings, items, outcome, ocr_budget)
         # ``enrich`` loads the classifier once and lets threads classify in turn.
         indexed = enrich(
             items, flag_threshold=settings.flag_threshold, artefact_dir=active_model_dir(settings)
@@ -158,6 +164,20 @@ def process_source(
     if run.is_done(source_id, "crawled"):
         run.mark(source_id, "processed", outcome.model_dump_json())
     return outcome
+
+
+def _read_images(settings: Settings, items: list[CrawledItem], outcome: SourceOutcome,
+                 budget: OcrBudget | None) -> list[CrawledItem]:
+    """The text of the items' images, within the run's OCR time; a missing Tesseract is said
+    once in the summary and the items go on without it."""
+    budget = budget or OcrBudget(settings.ocr_run_seconds, settings.ocr_item_seconds)
+    items, report = read_item_images(items, settings.data_dir / "images", budget)
+    outcome.ocr_images, outcome.ocr_read = report.images, report.read
+    outcome.ocr_seconds = report.seconds
+    for message in report.messages:
+        get_run_logger().warning("%s: %s", outcome.source_id, message)
+        outcome.messages.append(message)
+    return items
 
 
 @task(name="flush-spool", cache_policy=NO_CACHE)
@@ -244,6 +264,7 @@ def nightly(
     path = Path(sources_file) if sources_file else None
     sources = [s for s in load_sources(path, base_url=base_url, only=source_ids) if s.enabled]
     flushed = flush_spool(settings)
+    ocr_budget = OcrBudget(settings.ocr_run_seconds, settings.ocr_item_seconds)
     crawls: dict[PrefectFuture[dict[str, Any]], str] = {
         crawl_source.submit(settings, run, s.id, path, base_url, since): s.id for s in sources
     }
@@ -255,7 +276,8 @@ def nightly(
         except Exception as exc:  # one failing source must not stop the others
             get_run_logger().error("source %s failed: %s", source_id, exc)
             detail, error = None, f"{type(exc).__name__}: {exc}"
-        processing[source_id] = process_source.submit(settings, run, source_id, detail, error)
+        processing[source_id] = process_source.submit(settings, run, source_id, detail, error,
+                                                      ocr_budget)
     outcomes = []
     for source in sources:
         try:
@@ -272,6 +294,7 @@ def nightly(
         expired=enforce_retention_task(settings),
         store="Elasticsearch" if settings.uses_elasticsearch else f"SQLite {settings.sqlite_path}",
     )
+    alert_step(settings, now_utc())  # surges and notifications over what is now indexed
     publish(summary, run)
     if summary.failed_sources:
         raise SourcesFailed(f"sources failed: {', '.join(summary.failed_sources)}")

@@ -22,6 +22,9 @@ class SourceOutcome(BaseModel):
     spooled: int = Field(default=0, description="Kept on local disk until the store is back")
     resumed: bool = Field(default=False, description="Finished by an earlier attempt of this run")
     messages: list[str] = Field(default_factory=list)
+    ocr_images: int = Field(default=0, description="Images of new items given to OCR")
+    ocr_read: int = Field(default=0, description="Images in which OCR read text")
+    ocr_seconds: float = Field(default=0.0, description="Time OCR took for this source")
 
     @property
     def skipped(self) -> bool:
@@ -48,9 +51,17 @@ class RunSummary(BaseModel):
     def totals(self) -> SourceOutcome:
         total = SourceOutcome(source_id="total")
         for outcome in self.sources:
-            for name in ("fetched", "new", "flagged", "failed", "indexed", "spooled"):
+            for name in ("fetched", "new", "flagged", "failed", "indexed", "spooled",
+                         "ocr_images", "ocr_read", "ocr_seconds"):
                 setattr(total, name, getattr(total, name) + getattr(outcome, name))
         return total
+
+    def ocr_line(self) -> str:
+        """OCR's share of the run, in Vietnamese and English, for both renderings."""
+        t = self.totals
+        return (f"Đọc chữ trong ảnh (OCR): {t.ocr_images} ảnh, có chữ {t.ocr_read}, "
+                f"mất {t.ocr_seconds:.1f} giây (images {t.ocr_images}, with text {t.ocr_read}, "
+                f"{t.ocr_seconds:.1f} s)")
 
     def _note(self, s: SourceOutcome) -> str:
         parts = {"failed": ["LỖI (failed)"], "skipped": ["bỏ qua (skipped)"], "ok": []}[s.status]
@@ -77,6 +88,7 @@ class RunSummary(BaseModel):
                 f"| {s.source_id} | {s.fetched} | {s.new} | {s.flagged} | {s.failed} "
                 f"| {s.indexed} | {s.spooled} | {self._note(s) if s.source_id != 'total' else ''} |"
             )
+        rows += ["", self.ocr_line() + "."]
         if self.failed_sources:
             rows += ["", f"**Nguồn lỗi (failed sources): {', '.join(self.failed_sources)}**"]
         return "\n".join(rows)
@@ -101,4 +113,5 @@ class RunSummary(BaseModel):
             f"batches waiting {self.waiting_in_spool}, "
             f"expired by retention {'not checked' if self.expired is None else self.expired}"
         )
+        lines.append(f"  {self.ocr_line()}")
         return "\n".join(lines)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.records import Classification, CrawledItem, Enrichment, IndexedItem, ReviewVerdict
-from core.text import fold_diacritics
+from index.query import StoredItem
+from index.search_text import SEARCH_FIELDS, SearchStreams, search_streams, word_forms
 
 #: Fields the pipeline writes. ``review`` is deliberately absent: only verdicts write it.
 PIPELINE_FIELDS = (
@@ -13,12 +14,24 @@ PIPELINE_FIELDS = (
     "lead", "published", "fetched_at", "date", "author", "section", "language",
     "content_hash", "duplicate_of", "metadata", "label", "flagged", "score", "relevant",
     "reasons", "model_version", "claim_sentences", "entities", "provinces", "known_claims",
-    "indexed_at", "title_folded", "text_folded",
+    "title_words", "body_words", "indexed_at", "images", "image_text", *SEARCH_FIELDS,
 )
+#: Stored only to be searched; reading an item back never needs them.
+SEARCH_ONLY_FIELDS = SEARCH_FIELDS
+
+
+def streams_of(doc: dict[str, Any]) -> SearchStreams:
+    """The search streams of a stored document (a pure function of its text and words)."""
+    return search_streams(
+        title=doc.get("title") or "", lead=doc.get("lead") or "",
+        # Text read from the item's images is searched like its body (issue 15).
+        text=" ".join(part for part in (doc.get("text"), doc.get("image_text")) if part),
+        title_words=doc.get("title_words") or "", body_words=doc.get("body_words") or "",
+    )
 
 
 def to_document(indexed: IndexedItem) -> dict[str, Any]:
-    """Flatten an item for storage: crawl fields, enrichment, classification, folded text."""
+    """Flatten an item for storage: crawl fields, enrichment, classification, search streams."""
     item = indexed.item.model_dump(mode="json")
     doc: dict[str, Any] = dict(item)
     doc.update(indexed.enrichment.model_dump(mode="json"))
@@ -26,9 +39,23 @@ def to_document(indexed: IndexedItem) -> dict[str, Any]:
     doc["indexed_at"] = indexed.indexed_at.isoformat()
     # Items without a printed date are placed on the day they were fetched.
     doc["date"] = doc["published"] or doc["fetched_at"]
-    doc["title_folded"] = fold_diacritics(indexed.item.title)
-    doc["text_folded"] = fold_diacritics(" ".join((indexed.item.lead, indexed.item.text)))
+    doc["image_text"] = indexed.item.image_text()
+    doc.update(streams_of(doc).fields)
     return doc
+
+
+def rebuilt_document(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored document with its search streams computed again by the current code, and
+    fields no longer written dropped: what a migration copies into a fresh index."""
+    fresh = {key: doc[key] for key in (*PIPELINE_FIELDS, "review") if key in doc}
+    fresh.update(streams_of(doc).fields)
+    return fresh
+
+
+def forms_of(doc: dict[str, Any]) -> set[str]:
+    """The multi-syllable words (as written) of a document with search streams."""
+    tokens = f"{doc.get('search_title_words', '')} {doc.get('search_body_words', '')}".split()
+    return set(word_forms(tokens))
 
 
 def from_document(doc: dict[str, Any]) -> tuple[IndexedItem, ReviewVerdict | None]:
@@ -36,7 +63,7 @@ def from_document(doc: dict[str, Any]) -> tuple[IndexedItem, ReviewVerdict | Non
     item_fields = set(CrawledItem.model_fields)
     item = CrawledItem.model_validate({k: v for k, v in doc.items() if k in item_fields})
     enrichment = Enrichment.model_validate(
-        {k: doc.get(k) or [] for k in Enrichment.model_fields}
+        {k: doc[k] for k in Enrichment.model_fields if doc.get(k) is not None}
     )
     classification = Classification.model_validate(
         {k: doc[k] for k in Classification.model_fields}
@@ -50,6 +77,12 @@ def from_document(doc: dict[str, Any]) -> tuple[IndexedItem, ReviewVerdict | Non
     review = doc.get("review")
     verdict = ReviewVerdict.model_validate(review) if review else None
     return indexed, verdict
+
+
+def stored_item(doc: dict[str, Any]) -> StoredItem:
+    """The item and its verdict from a stored document; the one mapping both stores use."""
+    indexed, verdict = from_document(doc)
+    return StoredItem(indexed=indexed, verdict=verdict)
 
 #: Fields both stores keep as exact terms; Elasticsearch refuses a term over 32766 bytes.
 KEYWORD_FIELDS = (

@@ -24,7 +24,7 @@ from typing import Any
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
 
 from core.clock import now_utc, parse_iso
-from index.documents import PIPELINE_FIELDS
+from index.documents import PIPELINE_FIELDS, rebuilt_document
 from index.es_schema import IndexNames, ensure_template, load_schema
 from index.query import MigrationReport
 
@@ -69,7 +69,9 @@ def migrate_items(
     copied, _ = helpers.bulk(
         client,
         (
-            {"_op_type": "create", "_index": new, "_id": hit["_id"], "_source": hit["_source"]}
+            # Search streams are computed again: a new schema may index the text differently.
+            {"_op_type": "create", "_index": new, "_id": hit["_id"],
+             "_source": rebuilt_document(hit["_source"])}
             for hit in helpers.scan(client, index=old, size=COPY_BATCH)
         ),
         chunk_size=COPY_BATCH,
@@ -121,11 +123,11 @@ def _merge(client: Elasticsearch, index: str, doc_id: str, source: dict[str, Any
             current = client.get(index=index, id=doc_id)
         except NotFoundError:
             try:
-                client.create(index=index, id=doc_id, document=source)
+                client.create(index=index, id=doc_id, document=rebuilt_document(source))
                 return 1
             except ConflictError:
                 continue
-        merged = merged_document(current["_source"], source)
+        merged = rebuilt_document(merged_document(current["_source"], source))
         if merged == current["_source"]:
             return 0
         try:

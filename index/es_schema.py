@@ -19,6 +19,7 @@ from elasticsearch import ApiError, Elasticsearch
 ITEMS_SCHEMA_VERSION = 1
 VERDICTS_SCHEMA_VERSION = 1
 DEADLETTER_SCHEMA_VERSION = 1
+WORDS_SCHEMA_VERSION = 1
 
 
 @cache
@@ -58,6 +59,15 @@ class IndexNames:
     @property
     def deadletter_index(self) -> str:
         return f"{self.prefix}-deadletter-v{DEADLETTER_SCHEMA_VERSION}"
+
+    @property
+    def words_alias(self) -> str:
+        """The word vocabulary search uses to cut a query into words (``index.search_plan``)."""
+        return f"{self.prefix}-words"
+
+    @property
+    def words_index(self) -> str:
+        return f"{self.prefix}-words-v{WORDS_SCHEMA_VERSION}"
 
     @property
     def items_template(self) -> str:

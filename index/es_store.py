@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from queue import Empty, Queue
 from typing import Any, Literal
 
 from elasticsearch import (
@@ -16,12 +18,21 @@ from elasticsearch import (
 )
 from elasticsearch import ConnectionError as ESConnectionError
 
-from core.clock import now_utc, parse_iso
+from core.clock import as_utc, now_utc, parse_iso
+from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
 from core.settings import Settings
-from index.documents import PIPELINE_FIELDS, from_document, to_document
+from index.copies import copies_of
+from index.documents import (
+    PIPELINE_FIELDS,
+    SEARCH_ONLY_FIELDS,
+    forms_of,
+    stored_item,
+    to_document,
+)
 from index.es_schema import IndexNames, ensure_index, load_schema
-from index.highlight import query_terms, search_hit
+from index.es_search import SORTS, query_dsl
+from index.highlight import search_hit
 from index.query import (
     AggregateBy,
     AuditEntry,
@@ -32,7 +43,10 @@ from index.query import (
     StoredItem,
     UpsertReport,
 )
+from index.search_plan import QueryPlan, plan_query, word_candidates
+from index.search_text import fold
 from index.store import StoreUnavailable
+from index.verdict_rules import check_verdict
 
 BULK_CHUNK = 500
 # A reviewer's verdict and a nightly re-index may touch one document at once; the update API
@@ -46,12 +60,64 @@ _TRANSIENT_STATUSES = frozenset({429, 503})
 _TERMS_FIELDS = {"label": "label", "source": "source_id", "province": "provinces",
                  "entity": "entities"}
 PIT_KEEP_ALIVE = "2m"
+#: Searches read items back without their search streams (several times the text's size).
+_READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
+#: Spellings returned by one vocabulary look-up; a query has at most a few dozen candidates.
+_VOCABULARY_HITS = 2000
 
-_SORTS: dict[str, list[dict[str, Any]]] = {
-    "relevance": [{"_score": "desc"}, {"date": "desc"}, {"id": "asc"}],
-    "score": [{"score": "desc"}, {"date": "desc"}, {"id": "asc"}],
-    "recency": [{"date": "desc"}, {"score": "desc"}, {"id": "asc"}],
-}
+
+def prefetched(actions: Iterator[dict[str, Any]], depth: int = 2 * BULK_CHUNK) -> Iterator[
+    dict[str, Any]
+]:
+    """``actions`` produced by a thread of their own, up to ``depth`` ahead of the consumer:
+    building documents (Python) overlaps with the node indexing the previous chunk."""
+    queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for action in actions:
+                if stop.is_set():
+                    return
+                queue.put(("item", action))
+            queue.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            queue.put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="kiemchung-bulk-documents", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked producer see the stop flag
+            try:
+                queue.get_nowait()
+            except Empty:
+                worker.join(timeout=0.05)
+
+
+def _audit_query(
+    item_id: str | None, reviewer: str | None, verdict: str | None,
+    since: datetime | None, until: datetime | None,
+) -> dict[str, Any]:
+    filters: list[dict[str, Any]] = [
+        {"term": {name: value}}
+        for name, value in (("item_id", item_id), ("reviewer", reviewer), ("verdict", verdict))
+        if value is not None
+    ]
+    moments = {
+        op: as_utc(moment).isoformat() for op, moment in (("gte", since), ("lt", until)) if moment
+    }
+    if moments:
+        filters.append({"range": {"at": moments}})
+    return {"bool": {"filter": filters}}
 
 
 def client_from_settings(settings: Settings) -> Elasticsearch:
@@ -75,6 +141,8 @@ class ElasticStore:
         self.client = client
         self.names = IndexNames(prefix)
         self.initial_backoff = initial_backoff
+        # Words this process has put in the vocabulary already: each is sent once.
+        self._known_forms: set[str] = set()
 
     def ensure_schema(self) -> None:
         with _unavailable_on_connection_error():
@@ -93,10 +161,26 @@ class ElasticStore:
                 self.names.deadletter_index,
                 load_schema("deadletter"),
             )
+            ensure_index(
+                self.client, self.names.words_alias, self.names.words_index, load_schema("words")
+            )
 
-    def _actions(self, items: Iterable[IndexedItem]) -> Iterator[dict[str, Any]]:
+    def _creates(
+        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str]
+    ) -> Iterator[dict[str, Any]]:
         for indexed in items:
             doc = to_document(indexed)
+            sent[doc["id"]] = indexed
+            forms.update(forms_of(doc))
+            yield {"_op_type": "create", "_index": self.names.items_alias, "_id": doc["id"],
+                   "_source": {key: doc[key] for key in PIPELINE_FIELDS}}
+
+    def _updates(
+        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem]
+    ) -> Iterator[dict[str, Any]]:
+        for indexed in items:
+            doc = to_document(indexed)
+            sent[doc["id"]] = indexed
             yield {
                 "_op_type": "update",
                 "_index": self.names.items_alias,
@@ -107,44 +191,104 @@ class ElasticStore:
             }
 
     def upsert(self, items: Iterable[IndexedItem]) -> UpsertReport:
-        """Bulk partial updates; 429s are retried with backoff by the bulk helper (an update
-        by id applies once however often it is sent); items refused for good are dead-lettered.
+        """Write items by id, new ones whole and existing ones as partial updates that leave
+        the verdict alone.
+
+        Nightly items are nearly all new, and creating a document costs Elasticsearch much
+        less than an update (which reads, merges and rewrites it), so every item is first
+        sent as a ``create``; those that exist already come back 409 and are sent again as
+        updates. 429s are retried with backoff by the bulk helper (a create or an update by id
+        applies once however often it is sent); items refused for good are dead-lettered.
+        The documents are built in a thread of their own while the previous chunk is indexed.
         """
         report = UpsertReport()
         sent: dict[str, IndexedItem] = {}
-
-        def remember(batch: Iterable[IndexedItem]) -> Iterator[IndexedItem]:
-            for indexed in batch:
-                sent[indexed.id] = indexed
-                yield indexed
-
-        refused: list[DeadLetter] = []
+        forms: set[str] = set()
+        existing: list[IndexedItem] = []
         with _unavailable_on_connection_error():
-            for ok, result in helpers.streaming_bulk(
-                self.client,
-                self._actions(remember(items)),
-                chunk_size=BULK_CHUNK,
-                max_retries=BULK_MAX_RETRIES,
-                initial_backoff=self.initial_backoff,
-                raise_on_error=False,
-                raise_on_exception=True,
-            ):
-                outcome = result.get("update", {})
-                item_id = str(outcome.get("_id"))
-                if ok:
-                    report.written.append(item_id)
-                    sent.pop(item_id, None)
-                    continue
-                reason = str(outcome.get("error", outcome))
-                report.failed[item_id] = reason
-                if int(outcome.get("status", 0)) not in _TRANSIENT_STATUSES:
-                    refused.append(
-                        DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None))
-                    )
-            if refused:
-                self._dead_letter(refused)
-                report.dead_lettered.extend(letter.item_id for letter in refused)
+            self._bulk(prefetched(self._creates(items, sent, forms)), sent, report, existing)
+            if existing:
+                self._bulk(self._updates(existing, sent), sent, report, [])
+            self._add_forms(forms)
         return report
+
+    def _bulk(
+        self, actions: Iterable[dict[str, Any]], sent: dict[str, IndexedItem],
+        report: UpsertReport, existing: list[IndexedItem],
+    ) -> None:
+        """Send ``actions``; a create refused because the item exists goes to ``existing``."""
+        refused: list[DeadLetter] = []
+        for ok, result in helpers.streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            max_retries=BULK_MAX_RETRIES,
+            initial_backoff=self.initial_backoff,
+            raise_on_error=False,
+            raise_on_exception=True,
+        ):
+            op, outcome = next(iter(result.items()))
+            item_id = str(outcome.get("_id"))
+            status = int(outcome.get("status", 0))
+            if ok:
+                report.written.append(item_id)
+                sent.pop(item_id, None)
+                continue
+            if op == "create" and status == 409 and item_id in sent:
+                existing.append(sent.pop(item_id))
+                continue
+            reason = str(outcome.get("error", outcome))
+            report.failed[item_id] = reason
+            if status not in _TRANSIENT_STATUSES:
+                refused.append(DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None)))
+        if refused:
+            self._dead_letter(refused)
+            report.dead_lettered.extend(letter.item_id for letter in refused)
+
+    def _add_forms(self, forms: Iterable[str]) -> None:
+        """Put new words in the vocabulary (create by id: a word already there stays as is).
+
+        A word missing from the vocabulary only makes search read that word as syllables,
+        so a failed write here is left for the next item that carries the word.
+        """
+        new = sorted(set(forms) - self._known_forms)
+        if not new:
+            return
+        actions = (
+            {"_op_type": "create", "_index": self.names.words_alias, "_id": form,
+             "form": form, "folded": fold(form)}
+            for form in new
+        )
+        for ok, result in helpers.streaming_bulk(
+            self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False,
+            raise_on_exception=True, max_retries=BULK_MAX_RETRIES,
+            initial_backoff=self.initial_backoff,
+        ):
+            outcome = result.get("create", {})
+            if ok or int(outcome.get("status", 0)) == 409:
+                self._known_forms.add(str(outcome.get("_id")))
+
+    def _vocabulary(self, candidates: list[str]) -> dict[str, list[str]]:
+        """Known spellings of each folded candidate word."""
+        if not candidates:
+            return {}
+        found = self.client.search(
+            index=self.names.words_alias,
+            query={"terms": {"folded": candidates}},
+            size=_VOCABULARY_HITS,
+            sort=[{"form": "asc"}],
+        )
+        spellings: dict[str, list[str]] = {}
+        for hit in found["hits"]["hits"]:
+            spellings.setdefault(hit["_source"]["folded"], []).append(hit["_source"]["form"])
+        return spellings
+
+    def plan(self, query: SearchQuery) -> QueryPlan:
+        """The query's words cut against this store's vocabulary (``index.search_plan``)."""
+        candidates = word_candidates(query.text, query.exact)
+        with _unavailable_on_connection_error():
+            vocabulary = self._vocabulary(candidates)
+        return plan_query(query.text, query.exact, vocabulary)
 
     def _dead_letter(self, letters: list[DeadLetter]) -> None:
         actions = (
@@ -180,74 +324,40 @@ class ElasticStore:
     def get(self, item_id: str) -> StoredItem | None:
         with _unavailable_on_connection_error():
             try:
-                found = self.client.get(index=self.names.items_alias, id=item_id)
+                found = self.client.get(
+                    index=self.names.items_alias, id=item_id, source_excludes=_READ_EXCLUDES
+                )
             except NotFoundError:
                 return None
-        return _stored(found["_source"])
-
-    def _filters(self, query: SearchQuery) -> dict[str, Any]:
-        must: list[dict[str, Any]] = []
-        must_not: list[dict[str, Any]] = []
-        filters: list[dict[str, Any]] = []
-        terms = query_terms(query.text, exact=query.exact)
-        if terms:
-            fields = (
-                ["title^2", "lead", "text"] if query.exact else ["title_folded^2", "text_folded"]
-            )
-            must.append(
-                {"multi_match": {"query": " ".join(terms), "fields": fields, "operator": "and"}}
-            )
-        if query.labels:
-            filters.append({"terms": {"label": list(query.labels)}})
-        if query.flagged is not None:
-            filters.append({"term": {"flagged": query.flagged}})
-        if query.sources:
-            filters.append({"terms": {"source_id": list(query.sources)}})
-        if query.date_from is not None or query.date_to is not None:
-            bounds: dict[str, str] = {}
-            if query.date_from is not None:
-                bounds["gte"] = query.date_from.isoformat()
-            if query.date_to is not None:
-                bounds["lte"] = query.date_to.isoformat()
-            filters.append({"range": {"date": bounds}})
-        if query.review_status == "unreviewed":
-            must_not.append({"exists": {"field": "review.verdict"}})
-        elif query.review_status is not None:
-            filters.append({"term": {"review.verdict": query.review_status}})
-        return {
-            "bool": {"must": must or [{"match_all": {}}], "filter": filters, "must_not": must_not}
-        }
+        return stored_item(found["_source"])
 
     def search(self, query: SearchQuery) -> SearchResult:
+        plan = self.plan(query)
         with _unavailable_on_connection_error():
             found = self.client.search(
                 index=self.names.items_alias,
-                query=self._filters(query),
-                sort=_SORTS[query.sort],
+                query=query_dsl(query, plan),
+                sort=SORTS[query.sort],
                 from_=query.offset,
                 size=query.size,
                 track_total_hits=True,
+                source_excludes=_READ_EXCLUDES,
             )
-        hits = [search_hit(_stored(hit["_source"]), query) for hit in found["hits"]["hits"]]
+        hits = [search_hit(stored_item(hit["_source"]), plan) for hit in found["hits"]["hits"]]
         return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits)
 
     def count(self, query: SearchQuery | None = None) -> int:
+        query = query or SearchQuery()
+        plan = self.plan(query)
         with _unavailable_on_connection_error():
             found = self.client.count(
-                index=self.names.items_alias, query=self._filters(query or SearchQuery())
+                index=self.names.items_alias, query=query_dsl(query, plan, ranked=False)
             )
         return int(found["count"])
 
     def count_by_label(self, query: SearchQuery | None = None) -> dict[str, int]:
-        with _unavailable_on_connection_error():
-            found = self.client.search(
-                index=self.names.items_alias,
-                query=self._filters(query or SearchQuery()),
-                size=0,
-                aggs={"labels": {"terms": {"field": "label", "size": 50}}},
-            )
-        buckets = found["aggregations"]["labels"]["buckets"]
-        return {bucket["key"]: int(bucket["doc_count"]) for bucket in buckets}
+        """Every label with items; the taxonomy bounds how many there can be."""
+        return self.aggregate(query, by="label", size=len(LABELS))
 
     def record_verdict(self, verdict: ReviewVerdict) -> None:
         """Optimistic concurrency: read the item's verdict with its sequence number, write the
@@ -256,13 +366,15 @@ class ElasticStore:
         review = verdict.model_dump(mode="json")
         entry_id = f"{verdict.item_id}:{verdict.at.isoformat()}"
         with _unavailable_on_connection_error():
-            for _attempt in range(RETRY_ON_CONFLICT * 4):
+            for attempt in range(RETRY_ON_CONFLICT * 4):
                 try:
                     current = self.client.get(
                         index=self.names.items_alias, id=verdict.item_id, source_includes=["review"]
                     )
                 except NotFoundError:
                     raise KeyError(f"no item with id {verdict.item_id}") from None
+                if attempt == 0:
+                    check_verdict(verdict, self._exists)
                 before = current["_source"].get("review")
                 # Same id on a retry: the entry is rewritten by this call only, never by another.
                 self.client.index(
@@ -290,19 +402,19 @@ class ElasticStore:
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         return [entry.verdict for entry in reversed(self.audit_log(item_id=item_id, size=1000))]
 
+    def _exists(self, item_id: str) -> bool:
+        return bool(self.client.exists(index=self.names.items_alias, id=item_id))
+
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,
-        offset: int = 0, size: int = 50,
+        offset: int = 0, size: int = 50, verdict: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[AuditEntry]:
-        filters: list[dict[str, Any]] = []
-        if item_id is not None:
-            filters.append({"term": {"item_id": item_id}})
-        if reviewer is not None:
-            filters.append({"term": {"reviewer": reviewer}})
+        query = _audit_query(item_id, reviewer, verdict, since, until)
         with _unavailable_on_connection_error():
             found = self.client.search(
                 index=self.names.verdicts_alias,
-                query={"bool": {"filter": filters}},
+                query=query,
                 sort=[{"at": "desc"}, {"item_id": "asc"}],
                 from_=offset,
                 size=size,
@@ -319,6 +431,14 @@ class ElasticStore:
             )
         return entries
 
+    def audit_count(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        verdict: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    ) -> int:
+        query = _audit_query(item_id, reviewer, verdict, since, until)
+        with _unavailable_on_connection_error():
+            return int(self.client.count(index=self.names.verdicts_alias, query=query)["count"])
+
     def aggregate(
         self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20
     ) -> dict[str, int]:
@@ -332,10 +452,12 @@ class ElasticStore:
                 "field": _TERMS_FIELDS[by], "size": size,
                 "order": [{"_count": "desc"}, {"_key": "asc"}],
             }}
+        query = query or SearchQuery()
+        plan = self.plan(query)
         with _unavailable_on_connection_error():
             found = self.client.search(
                 index=self.names.items_alias,
-                query=self._filters(query or SearchQuery()),
+                query=query_dsl(query, plan, ranked=False),
                 size=0,
                 aggs={"groups": agg},
             )
@@ -346,6 +468,7 @@ class ElasticStore:
     def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
         """search_after over a point in time: one consistent view, however deep."""
         query = query or SearchQuery()
+        plan = self.plan(query)
         with _unavailable_on_connection_error():
             pit = self.client.open_point_in_time(
                 index=self.names.items_alias, keep_alive=PIT_KEEP_ALIVE
@@ -356,39 +479,25 @@ class ElasticStore:
                 with _unavailable_on_connection_error():
                     found = self.client.search(
                         pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
-                        query=self._filters(query),
-                        sort=_SORTS[query.sort],
+                        query=query_dsl(query, plan),
+                        sort=SORTS[query.sort],
                         size=batch,
                         search_after=after,
                         track_total_hits=False,
+                        source_excludes=_READ_EXCLUDES,
                     )
                 hits = found["hits"]["hits"]
                 if not hits:
                     return
                 pit = found.get("pit_id", pit)
                 for hit in hits:
-                    yield _stored(hit["_source"])
+                    yield stored_item(hit["_source"])
                 after = hits[-1]["sort"]
         finally:
             self.client.close_point_in_time(id=pit)
 
     def copies_of(self, item_id: str) -> list[StoredItem]:
-        found = self.get(item_id)
-        if found is None:
-            return []
-        root = found.indexed.item.duplicate_of or item_id
-        with _unavailable_on_connection_error():
-            result = self.client.search(
-                index=self.names.items_alias,
-                query={"bool": {
-                    "should": [{"term": {"id": root}}, {"term": {"duplicate_of": root}}],
-                    "minimum_should_match": 1,
-                    "must_not": [{"term": {"id": item_id}}],
-                }},
-                sort=[{"date": "asc"}, {"id": "asc"}],
-                size=100,
-            )
-        return [_stored(hit["_source"]) for hit in result["hits"]["hits"]]
+        return copies_of(self, item_id)
 
     def apply_retention(self, cutoff: datetime) -> int:
         """Delete by id in bulk: the test node has no ``_delete_by_query``."""
@@ -413,11 +522,22 @@ class ElasticStore:
         from index.es_migration import migrate_items
 
         with _unavailable_on_connection_error():
-            return migrate_items(self.client, self.names)
+            report = migrate_items(self.client, self.names)
+            self._add_forms(
+                form
+                for hit in helpers.scan(
+                    self.client, index=self.names.items_alias, size=1000,
+                    _source=["search_title_words", "search_body_words"],
+                )
+                for form in forms_of(hit["_source"])
+            )
+            return report
 
     def refresh(self) -> None:
         with _unavailable_on_connection_error():
-            self.client.indices.refresh(index=self.names.items_alias)
+            self.client.indices.refresh(
+                index=f"{self.names.items_alias},{self.names.words_alias}"
+            )
 
     def close(self) -> None:
         self.client.close()
@@ -437,8 +557,3 @@ class _unavailable_on_connection_error:
         ):
             raise StoreUnavailable(f"Elasticsearch is unreachable: {exc}") from exc
         return False
-
-
-def _stored(source: dict[str, Any]) -> StoredItem:
-    indexed, verdict = from_document(source)
-    return StoredItem(indexed=indexed, verdict=verdict)

@@ -6,30 +6,35 @@ import html
 import re
 
 from core.text import fold_diacritics, nfc
-from index.query import SearchHit, SearchQuery, StoredItem
+from index.query import SearchHit, StoredItem
+from index.search_plan import QueryPlan
+from index.search_text import normal_form
 
-WORD = re.compile(r"\w+", re.UNICODE)
 FRAGMENT_CHARS = 160
 MAX_FRAGMENTS = 3
 
 
-def query_terms(text: str, *, exact: bool) -> list[str]:
-    """The words of a query, folded unless the search is exact."""
-    words = WORD.findall(nfc(text) if exact else fold_diacritics(text))
-    return [word if not exact else word.lower() for word in words]
+def _pattern(sequences: list[tuple[str, ...]]) -> re.Pattern[str] | None:
+    if not sequences:
+        return None
+    alternatives = (r"[\W_]+".join(re.escape(s) for s in seq) for seq in sequences)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
-def highlight(text: str, terms: list[str], *, exact: bool) -> list[str]:
-    """Up to three fragments of ``text`` around the query words, escaped, words in ``<mark>``.
+def highlight(text: str, sequences: list[tuple[str, ...]], *, exact: bool) -> list[str]:
+    """Up to three fragments of ``text`` around the query's words, escaped, words in ``<mark>``.
 
-    The stored text is crawled from the web and may hold markup: everything but our own
-    ``<mark>`` tags is escaped.
+    ``sequences`` are syllable sequences in compared form (folded unless ``exact``), longest
+    first, as ``QueryPlan.marks`` gives them. The stored text is crawled from the web and may
+    hold markup: everything but our own ``<mark>`` tags is escaped.
     """
-    if not terms or not text:
+    pattern = _pattern(sequences)
+    if pattern is None or not text:
         return []
     original = nfc(text)
-    haystack = original.lower() if exact else fold_diacritics(original)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b")
+    haystack = normal_form(original) if exact else fold_diacritics(original)
+    if len(haystack) != len(original):  # never expected; marks would land in the wrong place
+        return []
     spans = [m.span() for m in pattern.finditer(haystack)]
     fragments: list[str] = []
     covered_until = -1
@@ -58,12 +63,12 @@ def _render(text: str, left: int, right: int, spans: list[tuple[int, int]]) -> s
     return "".join(parts)
 
 
-def search_hit(stored: StoredItem, query: SearchQuery) -> SearchHit:
+def search_hit(stored: StoredItem, plan: QueryPlan) -> SearchHit:
     """A search hit with the query's words marked in its title and text (lead included)."""
-    terms = query_terms(query.text, exact=query.exact)
+    sequences = plan.marks()
     item = stored.indexed.item
     marks = {
-        "title": highlight(item.title, terms, exact=query.exact),
-        "text": highlight(" ".join((item.lead, item.text)), terms, exact=query.exact),
+        "title": highlight(item.title, sequences, exact=plan.exact),
+        "text": highlight(" ".join((item.lead, item.text)), sequences, exact=plan.exact),
     }
     return SearchHit(stored=stored, highlights={k: v for k, v in marks.items() if v})

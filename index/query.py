@@ -8,7 +8,8 @@ from typing import Literal
 
 from core.records import IndexedItem, ReviewVerdict
 
-SortOrder = Literal["relevance", "score", "recency"]
+#: ``oldest`` (first published first) is how copies of one story are listed.
+SortOrder = Literal["relevance", "score", "recency", "oldest"]
 #: What ``ItemStore.aggregate`` can count by; ``day`` is the calendar day in Vietnam.
 AggregateBy = Literal["label", "source", "day", "province", "entity"]
 AGGREGATE_BY: tuple[str, ...] = ("label", "source", "day", "province", "entity")
@@ -22,7 +23,10 @@ class SearchQuery:
     """What to look for. Every filter is optional; an empty query matches every item.
 
     ``text`` matches with diacritics folded ("thuy dien" finds "thủy điện") unless ``exact``
-    is set, when the words must match as written, diacritics included.
+    is set, when the words must match as written, diacritics included; tone-mark placement
+    never matters ("thuỷ" is "thủy"). Words of several syllables match as words ("dien gio"
+    is wind power, not "điện ... giờ"); see ``index.search_plan``. ``story`` keeps the items
+    of one story: the first copy (that id) and every item marked a duplicate of it.
     """
 
     text: str = ""
@@ -33,6 +37,7 @@ class SearchQuery:
     date_from: datetime | None = None
     date_to: datetime | None = None
     review_status: ReviewStatus | None = None
+    story: str | None = None
     sort: SortOrder = "relevance"
     offset: int = 0
     size: int = 20

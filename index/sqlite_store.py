@@ -7,15 +7,16 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from core.clock import as_utc, now_utc
+from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
-from index.documents import from_document, refusal_reason, to_document
-from index.highlight import query_terms, search_hit
+from index.copies import copies_of
+from index.documents import forms_of, refusal_reason, stored_item, streams_of, to_document
+from index.highlight import search_hit
 from index.query import (
     AggregateBy,
     AuditEntry,
@@ -26,8 +27,19 @@ from index.query import (
     StoredItem,
     UpsertReport,
 )
+from index.search_plan import QueryPlan, plan_query, word_candidates
+from index.search_text import SEARCH_FIELDS, fold
+from index.sqlite_search import (
+    SEARCH_TABLE,
+    SEARCH_TABLE_SQL,
+    SORTS,
+    SqlQuery,
+    sortable_time,
+    sql_query,
+)
+from index.verdict_rules import check_verdict
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -45,9 +57,11 @@ CREATE INDEX IF NOT EXISTS items_label ON items(label);
 CREATE INDEX IF NOT EXISTS items_source ON items(source_id);
 CREATE INDEX IF NOT EXISTS items_date ON items(date);
 CREATE INDEX IF NOT EXISTS items_flagged_score ON items(flagged, score);
-CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
-    id UNINDEXED, exact_text, folded_text, tokenize = 'unicode61 remove_diacritics 0'
-);
+CREATE TABLE IF NOT EXISTS word_forms (
+    form TEXT PRIMARY KEY,
+    folded TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS word_forms_folded ON word_forms(folded);
 CREATE TABLE IF NOT EXISTS verdicts (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     item_id TEXT NOT NULL,
@@ -78,16 +92,51 @@ _GROUPS = {
     "entity": ("value", "items, json_each(json_extract(items.doc, '$.entities'))"),
 }
 
-_SORTS = {
-    "relevance": "rank, items.date DESC",
-    "score": "items.score DESC, items.date DESC",
-    "recency": "items.date DESC, items.score DESC",
-}
+_sortable_time = sortable_time
 
 
-def _sortable_time(value: str | datetime) -> str:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S")
+@contextmanager
+def _setup_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<file>.lock`` beside the database while it is set up: SQLite's
+    own locking does not cover a journal-mode switch or a check-then-alter of the schema, and a
+    kernel lock is released even when its holder is killed."""
+    import fcntl
+
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+
+def _stored_part(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document without its search streams: those live in the full-text table only."""
+    return {key: value for key, value in doc.items() if key not in SEARCH_FIELDS}
+
+
+def _audit_filter(
+    item_id: str | None, reviewer: str | None, verdict: str | None,
+    since: datetime | None, until: datetime | None,
+) -> tuple[str, list[Any]]:
+    clauses, params = ["1"], []
+    for value, clause in (
+        (item_id, "item_id = ?"),
+        (reviewer, "json_extract(verdict, '$.reviewer') = ?"),
+        (verdict, "json_extract(verdict, '$.verdict') = ?"),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    # Times are ISO 8601 with an offset or Z; julianday() compares the instants.
+    if since is not None:
+        clauses.append("julianday(json_extract(verdict, '$.at')) >= julianday(?)")
+        params.append(as_utc(since).isoformat())
+    if until is not None:
+        clauses.append("julianday(json_extract(verdict, '$.at')) < julianday(?)")
+        params.append(as_utc(until).isoformat())
+    return " AND ".join(clauses), params
 
 
 class SqliteStore:
@@ -99,7 +148,9 @@ class SqliteStore:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        # Switching a fresh file to WAL needs it to itself; openers take turns (see _setup_lock).
+        with _setup_lock(path):
+            self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
 
     @contextmanager
@@ -108,12 +159,38 @@ class SqliteStore:
             yield self._db
 
     def ensure_schema(self) -> None:
-        with self._lock:
+        """Create or upgrade the tables (idempotent); concurrent openers, threads or processes,
+        take turns."""
+        with self._lock, _setup_lock(self.path):
             self._db.executescript(_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(verdicts)")}
             if "before" not in columns:  # files made by schema version 1
                 self._db.execute("ALTER TABLE verdicts ADD COLUMN before TEXT")
+            self._ensure_search_table()
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _ensure_search_table(self) -> None:
+        """Create the full-text table; one of an older layout is rebuilt from the documents
+        (files made before schema version 3 had ``items_fts`` with two columns)."""
+        columns = [row[1] for row in self._db.execute(f"PRAGMA table_info({SEARCH_TABLE})")]
+        if columns and columns != ["id", *SEARCH_FIELDS]:
+            with self._db:
+                self._db.execute(f"DROP TABLE {SEARCH_TABLE}")
+        if columns != ["id", *SEARCH_FIELDS]:
+            with self._db:
+                self._db.execute(SEARCH_TABLE_SQL)
+                self._db.execute("DROP TABLE IF EXISTS items_fts")
+                self._rebuild_search(self._db)
+
+    def _rebuild_search(self, db: sqlite3.Connection) -> int:
+        db.execute(f"DELETE FROM {SEARCH_TABLE}")
+        rebuilt = 0
+        for row in db.execute("SELECT doc FROM items").fetchall():
+            doc = json.loads(row["doc"])
+            doc.update(streams_of(doc).fields)
+            self._write_search(db, doc)
+            rebuilt += 1
+        return rebuilt
 
     def upsert(self, items: Iterable[IndexedItem]) -> UpsertReport:
         report = UpsertReport()
@@ -146,21 +223,25 @@ class SqliteStore:
                    score = excluded.score, source_id = excluded.source_id,
                    date = excluded.date""",
             (
-                doc["id"], json.dumps(doc, ensure_ascii=False), doc["label"],
+                doc["id"], json.dumps(_stored_part(doc), ensure_ascii=False), doc["label"],
                 int(doc["flagged"]), doc["score"], doc["source_id"],
                 _sortable_time(doc["date"]),
             ),
         )
-        self._write_fts(db, doc)
+        self._write_search(db, doc)
 
     @staticmethod
-    def _write_fts(db: sqlite3.Connection, doc: dict[str, Any]) -> None:
-        db.execute("DELETE FROM items_fts WHERE id = ?", (doc["id"],))
-        exact = " ".join((doc["title"], doc["lead"], doc["text"]))
-        folded = " ".join((doc["title_folded"], doc["text_folded"]))
+    def _write_search(db: sqlite3.Connection, doc: dict[str, Any]) -> None:
+        """The document's search streams, and its words in the vocabulary."""
+        db.execute(f"DELETE FROM {SEARCH_TABLE} WHERE id = ?", (doc["id"],))
         db.execute(
-            "INSERT INTO items_fts (id, exact_text, folded_text) VALUES (?, ?, ?)",
-            (doc["id"], exact, folded),
+            f"INSERT INTO {SEARCH_TABLE} (id, {', '.join(SEARCH_FIELDS)}) "
+            f"VALUES (?{', ?' * len(SEARCH_FIELDS)})",
+            (doc["id"], *(doc[name] for name in SEARCH_FIELDS)),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO word_forms (form, folded) VALUES (?, ?)",
+            [(form, fold(form)) for form in sorted(forms_of(doc))],
         )
 
     def get(self, item_id: str) -> StoredItem | None:
@@ -170,83 +251,63 @@ class SqliteStore:
             ).fetchone()
         return None if row is None else self._stored(row)
 
-    def _stored(self, row: sqlite3.Row) -> StoredItem:
+    @staticmethod
+    def _stored(row: sqlite3.Row) -> StoredItem:
         doc = json.loads(row["doc"])
         doc["review"] = json.loads(row["review"]) if row["review"] else None
-        indexed, verdict = from_document(doc)
-        return StoredItem(indexed=indexed, verdict=verdict)
+        return stored_item(doc)
 
-    def _where(self, query: SearchQuery) -> tuple[str, list[Any], bool]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        terms = query_terms(query.text, exact=query.exact)
-        if terms:
-            column = "exact_text" if query.exact else "folded_text"
-            match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-            clauses.append("items_fts MATCH ?")
-            params.append(f"{column} : ({match})")
-        if query.labels:
-            clauses.append(f"items.label IN ({','.join('?' * len(query.labels))})")
-            params.extend(query.labels)
-        if query.flagged is not None:
-            clauses.append("items.flagged = ?")
-            params.append(int(query.flagged))
-        if query.sources:
-            clauses.append(f"items.source_id IN ({','.join('?' * len(query.sources))})")
-            params.extend(query.sources)
-        if query.date_from is not None:
-            clauses.append("items.date >= ?")
-            params.append(_sortable_time(query.date_from))
-        if query.date_to is not None:
-            clauses.append("items.date <= ?")
-            params.append(_sortable_time(query.date_to))
-        if query.review_status == "unreviewed":
-            clauses.append("items.review_status IS NULL")
-        elif query.review_status is not None:
-            clauses.append("items.review_status = ?")
-            params.append(query.review_status)
-        where = " AND ".join(clauses) if clauses else "1"
-        return where, params, bool(terms)
+    @staticmethod
+    def _plan_with(db: sqlite3.Connection, query: SearchQuery) -> QueryPlan:
+        candidates = word_candidates(query.text, query.exact)
+        vocabulary: dict[str, list[str]] = {}
+        if candidates:
+            rows = db.execute(
+                f"SELECT folded, form FROM word_forms WHERE folded IN "
+                f"({','.join('?' * len(candidates))}) ORDER BY form",
+                candidates,
+            ).fetchall()
+            for folded, form in rows:
+                vocabulary.setdefault(folded, []).append(form)
+        return plan_query(query.text, query.exact, vocabulary)
 
-    def _from(self, with_text: bool) -> str:
-        if with_text:
-            return "items JOIN items_fts ON items_fts.id = items.id"
-        return "items"
+    def plan(self, query: SearchQuery) -> QueryPlan:
+        """The query's words cut against this store's vocabulary (``index.search_plan``)."""
+        with self._lock:
+            return self._plan_with(self._db, query)
+
+    @staticmethod
+    def _select(sql: SqlQuery, order: str, tail: str = "") -> tuple[str, list[Any]]:
+        text = (
+            f"SELECT items.doc, items.review, {sql.rank} AS rank FROM {sql.source} "
+            f"WHERE {sql.where} ORDER BY {order} {tail}"
+        )
+        return text, [*sql.rank_params, *sql.params]
 
     def search(self, query: SearchQuery) -> SearchResult:
-        where, params, with_text = self._where(query)
-        source = self._from(with_text)
-        rank = "bm25(items_fts)" if with_text else "0"
-        order = _SORTS[query.sort]
         with self._lock:
+            plan = self._plan_with(self._db, query)
+            sql = sql_query(query, plan)
             total = self._db.execute(
-                f"SELECT count(*) FROM {source} WHERE {where}", params
+                f"SELECT count(*) FROM {sql.source} WHERE {sql.where}", sql.params
             ).fetchone()[0]
-            rows = self._db.execute(
-                f"SELECT items.doc, items.review, {rank} AS rank FROM {source} "
-                f"WHERE {where} ORDER BY {order}, items.id LIMIT ? OFFSET ?",
-                [*params, query.size, query.offset],
-            ).fetchall()
-        hits = [search_hit(self._stored(row), query) for row in rows]
+            text, params = self._select(sql, SORTS[query.sort], "LIMIT ? OFFSET ?")
+            rows = self._db.execute(text, [*params, query.size, query.offset]).fetchall()
+        hits = [search_hit(self._stored(row), plan) for row in rows]
         return SearchResult(total=total, hits=hits)
 
     def count(self, query: SearchQuery | None = None) -> int:
-        where, params, with_text = self._where(query or SearchQuery())
+        query = query or SearchQuery()
         with self._lock:
+            sql = sql_query(query, self._plan_with(self._db, query), ranked=False)
             row = self._db.execute(
-                f"SELECT count(*) FROM {self._from(with_text)} WHERE {where}", params
+                f"SELECT count(*) FROM {sql.source} WHERE {sql.where}", sql.params
             ).fetchone()
         return int(row[0])
 
     def count_by_label(self, query: SearchQuery | None = None) -> dict[str, int]:
-        where, params, with_text = self._where(query or SearchQuery())
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT items.label, count(*) FROM {self._from(with_text)} WHERE {where} "
-                "GROUP BY items.label",
-                params,
-            ).fetchall()
-        return {label: int(n) for label, n in rows}
+        """Every label with items; the taxonomy bounds how many there can be."""
+        return self.aggregate(query, by="label", size=len(LABELS))
 
     def record_verdict(self, verdict: ReviewVerdict) -> None:
         payload = verdict.model_dump_json()
@@ -256,6 +317,9 @@ class SqliteStore:
             ).fetchone()
             if row is None:
                 raise KeyError(f"no item with id {verdict.item_id}")
+            check_verdict(verdict, lambda other: db.execute(
+                "SELECT 1 FROM items WHERE id = ?", (other,)
+            ).fetchone() is not None)
             db.execute(
                 "UPDATE items SET review = ?, review_status = ? WHERE id = ?",
                 (payload, verdict.verdict, verdict.item_id),
@@ -276,57 +340,48 @@ class SqliteStore:
         self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20
     ) -> dict[str, int]:
         key, tables = _GROUPS[by]
-        where, params, with_text = self._where(query or SearchQuery())
-        if with_text:
-            tables = tables.replace("items", self._from(True), 1)
+        query = query or SearchQuery()
         order = "grp ASC" if by == "day" else "n DESC, grp ASC"
         limit = "" if by == "day" else f"LIMIT {int(size)}"
         with self._lock:
+            sql = sql_query(query, self._plan_with(self._db, query), ranked=False)
+            tables = tables.replace("items", sql.source, 1)
             rows = self._db.execute(
-                f"SELECT {key} AS grp, count(*) AS n FROM {tables} WHERE {where} "
+                f"SELECT {key} AS grp, count(*) AS n FROM {tables} WHERE {sql.where} "
                 f"GROUP BY grp ORDER BY {order} {limit}",
-                params,
+                sql.params,
             ).fetchall()
         return {str(row["grp"]): int(row["n"]) for row in rows if row["grp"] is not None}
 
     def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
-        base = replace(query or SearchQuery(), size=min(batch, 500))
-        offset = 0
-        while True:
-            page = self.search(replace(base, offset=offset))
-            for hit in page.hits:
-                yield hit.stored
-            offset += len(page.hits)
-            if not page.hits or offset >= page.total:
-                return
+        """One read transaction on a connection of its own: the scan sees the file as it was
+        when it started (WAL snapshot), however many writes arrive while it runs."""
+        query = query or SearchQuery()
+        reader = sqlite3.connect(self.path, timeout=30)
+        reader.row_factory = sqlite3.Row
+        try:
+            reader.execute("BEGIN")
+            sql = sql_query(query, self._plan_with(reader, query))
+            text, params = self._select(sql, SORTS[query.sort])
+            cursor = reader.execute(text, params)
+            while rows := cursor.fetchmany(max(1, batch)):
+                for row in rows:
+                    yield self._stored(row)
+        finally:
+            reader.close()
 
     def copies_of(self, item_id: str) -> list[StoredItem]:
-        found = self.get(item_id)
-        if found is None:
-            return []
-        root = found.indexed.item.duplicate_of or item_id
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT doc, review FROM items WHERE (id = ? OR "
-                "json_extract(doc, '$.duplicate_of') = ?) AND id != ? ORDER BY date, id",
-                (root, root, item_id),
-            ).fetchall()
-        return [self._stored(row) for row in rows]
+        return copies_of(self, item_id)
 
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,
-        offset: int = 0, size: int = 50,
+        offset: int = 0, size: int = 50, verdict: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[AuditEntry]:
-        clauses, params = ["1"], []
-        if item_id is not None:
-            clauses.append("item_id = ?")
-            params.append(item_id)
-        if reviewer is not None:
-            clauses.append("json_extract(verdict, '$.reviewer') = ?")
-            params.append(reviewer)
+        where, params = _audit_filter(item_id, reviewer, verdict, since, until)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT verdict, before FROM verdicts WHERE {' AND '.join(clauses)} "
+                f"SELECT verdict, before FROM verdicts WHERE {where} "
                 "ORDER BY seq DESC LIMIT ? OFFSET ?",
                 [*params, size, offset],
             ).fetchall()
@@ -337,6 +392,15 @@ class SqliteStore:
             )
             for row in rows
         ]
+
+    def audit_count(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        verdict: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    ) -> int:
+        where, params = _audit_filter(item_id, reviewer, verdict, since, until)
+        with self._lock:
+            row = self._db.execute(f"SELECT count(*) FROM verdicts WHERE {where}", params)
+            return int(row.fetchone()[0])
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         with self._lock:
@@ -358,7 +422,8 @@ class SqliteStore:
         bound = _sortable_time(cutoff)
         with self._transaction() as db:
             db.execute(
-                "DELETE FROM items_fts WHERE id IN (SELECT id FROM items WHERE date < ?)", (bound,)
+                f"DELETE FROM {SEARCH_TABLE} WHERE id IN (SELECT id FROM items WHERE date < ?)",
+                (bound,),
             )
             return int(db.execute("DELETE FROM items WHERE date < ?", (bound,)).rowcount)
 
@@ -366,14 +431,9 @@ class SqliteStore:
         """Rebuild the full-text table from the stored documents, in one transaction."""
         self.ensure_schema()
         with self._transaction() as db:
-            db.execute("DELETE FROM items_fts")
-            copied = 0
-            for row in db.execute("SELECT doc FROM items").fetchall():
-                self._write_fts(db, json.loads(row["doc"]))
-                copied += 1
-        return MigrationReport(
-            source=f"{self.path}#items_fts", target=f"{self.path}#items_fts", copied=copied
-        )
+            copied = self._rebuild_search(db)
+        where = f"{self.path}#{SEARCH_TABLE}"
+        return MigrationReport(source=where, target=where, copied=copied)
 
     def refresh(self) -> None:
         """Writes are visible as soon as they commit."""

@@ -46,7 +46,10 @@ class ItemStore(Protocol):
         """Matching items per model label."""
 
     def record_verdict(self, verdict: ReviewVerdict) -> None:
-        """Set the item's current verdict and append it to the audit history."""
+        """Set the item's current verdict and append it to the audit history. Raises
+        ``KeyError`` for an unknown item and ``index.verdict_rules.InvalidVerdict`` for a
+        verdict the rules refuse (confirmed without a misleading label, a duplicate of
+        nothing)."""
 
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         """Every verdict ever recorded on the item, oldest first."""
@@ -66,9 +69,18 @@ class ItemStore(Protocol):
 
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,
-        offset: int = 0, size: int = 50,
+        offset: int = 0, size: int = 50, verdict: str | None = None,
+        since: datetime | None = None, until: datetime | None = None,
     ) -> list[AuditEntry]:
-        """Verdicts with the verdict each replaced, newest first. Append-only: no edit path."""
+        """Verdicts with the verdict each replaced, newest first. Append-only: no edit path.
+        Filters: the item, the reviewer, the kind of verdict, and when it was recorded
+        (``since`` inclusive, ``until`` exclusive)."""
+
+    def audit_count(
+        self, *, item_id: str | None = None, reviewer: str | None = None,
+        verdict: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    ) -> int:
+        """How many audit entries ``audit_log`` would page through with the same filters."""
 
     def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
         """Items ``upsert`` refused for good, newest first."""

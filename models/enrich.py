@@ -6,8 +6,11 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.records import ClassifyInput, CrawledItem, IndexedItem
+from core.records import ClassifyInput, CrawledItem, Enrichment, IndexedItem
+from models.image_reasons import classified_text, with_image_reasons
 from models.predict import NarrativeClassifier
+from nlp.normalize import normalize_text
+from nlp.segment import segment_words
 
 # Loading first-touches underthesea's lazily loaded models and its CRF tagger is one shared
 # object, neither safe across threads; tasks running in threads load and classify in turn.
@@ -38,19 +41,37 @@ def enrich(
         batch = items[start : start + BATCH]
         inputs = [
             ClassifyInput(
-                id=item.id, text=item.text, title=item.title, url=item.url,
+                id=item.id, text=classified_text(item), title=item.title, url=item.url,
                 source_kind=item.source_kind,
             )
             for item in batch
         ]
         with _CLASSIFY_LOCK:
             predictions = classifier.classify(inputs)
+            leads = [lead_words(item.lead) for item in batch]
+        predictions = [with_image_reasons(i, p) for i, p in zip(batch, predictions, strict=True)]
         enriched.extend(
             IndexedItem(
                 item=item,
-                enrichment=prediction.enrichment,
+                enrichment=with_lead(prediction.enrichment, lead),
                 classification=prediction.classification,
             )
-            for item, prediction in zip(batch, predictions, strict=True)
+            for item, prediction, lead in zip(batch, predictions, leads, strict=True)
         )
     return enriched
+
+
+def lead_words(lead: str) -> str:
+    """The lead cut into words for search. The classifier reads the title and the text, so
+    the lead (a sentence or two) is the only text segmented a second time."""
+    if not lead.strip():
+        return ""
+    return " ".join(word.replace(" ", "_") for word in segment_words(normalize_text(lead)))
+
+
+def with_lead(enrichment: Enrichment, lead: str) -> Enrichment:
+    """The enrichment with the lead's words in front of the body's, as the item reads."""
+    if not lead:
+        return enrichment
+    body = f"{lead} {enrichment.body_words}".strip()
+    return enrichment.model_copy(update={"body_words": body})

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from nlp.known_claims import ClaimMatch
 from nlp.lexicon import CUE_NAMES
-from nlp.normalize import fold
+from nlp.normalize import fold, normalize_text
 from nlp.pipeline import load_pipeline
 
 #: The cue and shape features are on another scale than the L2-normalised n-gram blocks; this
@@ -82,6 +82,8 @@ class TextView:
     story: str = ""
     #: Known false claims the text resembles, above the suggest threshold.
     matches: list[ClaimMatch] = field(default_factory=list)
+    #: The words as underthesea cut the normalised text, case kept (what search indexes).
+    segmented: list[str] = field(default_factory=list)
 
 
 _QUOTES: Final[frozenset[str]] = frozenset({"'", '"'})
@@ -185,6 +187,7 @@ def view_of(doc: Doc) -> TextView:
         provinces=list(doc._.provinces or ()),
         topic_terms=list(doc._.topic_terms or ()),
         word_count=len(marked.split()),
+        segmented=words,
     )
 
 
@@ -198,6 +201,24 @@ def item_text(text: str, title: str = "") -> str:
     """The text the classifier reads: the title (it often carries the claim) then the body."""
     title = title.strip()
     return f"{title}\n{text}" if title else text
+
+
+def split_words(view: TextView, title: str) -> tuple[str, str]:
+    """The words of an ``item_text`` as (title words, body words) for search, each written with
+    a word's syllables joined by "_" and words separated by spaces ("Thủy_điện Hòa_Bình xả lũ").
+
+    The segmentation is the one the classifier already made: search costs no second pass.
+    """
+    title_end = len(normalize_text(title.strip())) if title.strip() else 0
+    head: list[str] = []
+    tail: list[str] = []
+    position = 0
+    for word in view.segmented:
+        found = view.text.find(word, position)
+        start = found if found >= 0 else position
+        (head if start < title_end else tail).append(word.replace(" ", "_"))
+        position = start + len(word) if found >= 0 else position
+    return " ".join(head), " ".join(tail)
 
 
 def new_vectorizers() -> dict[str, TfidfVectorizer]:
@@ -225,10 +246,6 @@ def fit_vectorizers(views: Sequence[TextView]) -> dict[str, TfidfVectorizer]:
         if hasattr(vectorizer, "stop_words_"):
             delattr(vectorizer, "stop_words_")
     return vectorizers
-
-
-#: The dense weight of artefacts whose metadata does not name one (trained before it was stored).
-LEGACY_DENSE_WEIGHT: Final[float] = 0.35
 
 
 def transform(

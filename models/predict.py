@@ -16,7 +16,7 @@ from core.records import Classification, ClassifyInput, Enrichment, Prediction
 from models import artefacts as store
 from models.analysis import KNOWN_CLAIMS_FILE, TextAnalyser
 from models.decision import Decision, NarrativeDecision
-from models.features import DENSE_NAMES, QUOTED_PREFIX, TextView
+from models.features import DENSE_NAMES, QUOTED_PREFIX, TextView, split_words
 from models.thresholds import FLAG_THRESHOLD, REASON_FEATURES
 
 #: Cue groups worth quoting as a reason, and how a reviewer reads them. The "attribution",
@@ -103,15 +103,22 @@ class NarrativeClassifier:
         """Classify a batch; the output is in input order, one prediction per input."""
         if not inputs:
             return []
-        return self.predict_views(self.analyse(inputs))
+        return self.predict_views(self.analyse(inputs), titles=[i.title for i in inputs])
 
     def predict_views(
-        self, views: Sequence[TextView], prevalence: float | None = None
+        self,
+        views: Sequence[TextView],
+        prevalence: float | None = None,
+        titles: Sequence[str] | None = None,
     ) -> list[Prediction]:
         """Predictions for analysed texts; ``prevalence`` replaces the source kinds' base rates
-        (for measuring on a set with a known mix)."""
+        (for measuring on a set with a known mix); ``titles`` (the items' titles, when the
+        texts were built with ``item_text``) split the words search indexes into title and
+        body."""
         features = self.decision.features(views)
         decisions = self.decision.decide(views, prevalence, features)
+        words = [split_words(view, title) for view, title in
+                 zip(views, titles if titles is not None else [""] * len(views), strict=True)]
         return [
             Prediction(
                 classification=Classification(
@@ -127,6 +134,8 @@ class NarrativeClassifier:
                     entities=view.entities,
                     provinces=view.provinces,
                     known_claims=[m.claim.id for m in view.matches],
+                    title_words=words[row][0],
+                    body_words=words[row][1],
                 ),
             )
             for row, (view, d) in enumerate(zip(views, decisions, strict=True))

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Final
 
-from core.text import fold_diacritics
+from core.text import fold_diacritics, normalize_tones
 
-# Tone marks as combining characters; everything else that combines (circumflex, breve, horn)
-# belongs to the vowel itself and never moves.
-_TONES: Final[frozenset[str]] = frozenset({"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"})
-_VOWELS: Final[frozenset[str]] = frozenset("aăâeêioôơuưy")
-_MODIFIED_VOWELS: Final[frozenset[str]] = frozenset("ăâêôơư")
-# Open two-vowel rhymes whose tone placement differs between the old style ("hòa", "thủy") and
-# the 1980s school style ("hoà", "thuỷ"). We store the old style: it is what news outlets,
-# underthesea and most of the web use, so dictionary look-ups and n-grams line up.
-_OLD_STYLE_PAIRS: Final[frozenset[str]] = frozenset({"oa", "oe", "uy"})
+# The tone-placement rules live in core (the index needs them too); re-exported here.
+from core.text import normalize_syllable as normalize_syllable
 
 # Characters that look like Latin or Vietnamese letters but are not: Icelandic eth for "Đ",
 # Cyrillic and Greek letters pasted in by copy-paste or by spammers dodging keyword filters.
@@ -45,8 +37,6 @@ EMOJI_RE: Final = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff"
     "\U0000fe0f\U0000fe0e\U0001f3fb-\U0001f3ff\u2b50\u2b55\u2b06\u2b07\u203c\u2049\u20e3]+"
 )
-# Only words with a non-ASCII letter can carry a misplaced tone mark.
-_WORD_RE: Final = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
 # Emphasis ("khẩnnnn", "gấpppp"): no Vietnamese word repeats a letter three times, but a Roman
 # numeral may ("III"), so capitals need four.
 _ELONGATED_RE: Final = re.compile(r"([^\W\d_A-ZÀ-ỸĐ])\1{2,}|([A-ZÀ-ỸĐ])\2{3,}")
@@ -77,81 +67,6 @@ _TEENCODE_RE: Final = re.compile(
 )
 
 URL_PLACEHOLDER: Final[str] = "URL"
-
-
-def _split_vowel(char: str) -> tuple[str, str]:
-    """Split one letter into (letter without tone, tone mark or "")."""
-    decomposed = unicodedata.normalize("NFD", char)
-    tone = "".join(c for c in decomposed if c in _TONES)
-    base = "".join(c for c in decomposed if c not in _TONES)
-    return unicodedata.normalize("NFC", base), tone
-
-
-def _tone_index(bases: list[str]) -> int | None:
-    """Where the tone belongs in a syllable's letters (old-style placement), or None."""
-    lower = [b.lower() for b in bases]
-    if len(lower) < 3:
-        return _simple_tone_index(lower)
-    start = 0
-    # "qu" and "gi" before another vowel: the u and i are part of the initial consonant.
-    qu = lower[0] == "q" and lower[1] == "u"
-    gi = lower[0] == "g" and lower[1] == "i" and lower[2] in _VOWELS
-    if qu or gi:
-        start = 2
-    vowel_positions = [i for i in range(start, len(lower)) if lower[i] in _VOWELS]
-    if not vowel_positions:
-        return None
-    first, last = vowel_positions[0], vowel_positions[-1]
-    if last - first + 1 != len(vowel_positions):
-        return None  # vowels not contiguous: not a Vietnamese syllable, leave it alone
-    cluster = [lower[i] for i in vowel_positions]
-    modified = [p for p, v in zip(vowel_positions, cluster, strict=True) if v in _MODIFIED_VOWELS]
-    if modified:
-        return modified[-1]
-    if len(cluster) == 1:
-        return first
-    has_final = last < len(lower) - 1
-    if has_final:
-        return last
-    if len(cluster) == 3:
-        return vowel_positions[1]
-    if "".join(cluster) in _OLD_STYLE_PAIRS:
-        return first
-    return first
-
-
-def _simple_tone_index(lower: list[str]) -> int | None:
-    vowels = [i for i, c in enumerate(lower) if c in _VOWELS]
-    return vowels[0] if vowels else None
-
-
-@lru_cache(maxsize=65536)
-def normalize_syllable(word: str) -> str:
-    """Put the tone mark of one syllable where the old style puts it ("hoà" -> "hòa").
-
-    >>> normalize_syllable("hoà"), normalize_syllable("thuỷ"), normalize_syllable("baỏ")
-    ('hòa', 'thủy', 'bảo')
-    """
-    if len(word) < 2 or len(word) > 8:
-        return word
-    bases: list[str] = []
-    tones: list[tuple[int, str]] = []
-    for i, char in enumerate(word):
-        base, tone = _split_vowel(char)
-        bases.append(base)
-        if tone:
-            tones.append((i, tone))
-    if len(tones) != 1:
-        return word
-    target = _tone_index(bases)
-    if target is None or target == tones[0][0]:
-        return word
-    bases[target] = unicodedata.normalize("NFC", bases[target] + tones[0][1])
-    return "".join(bases)
-
-
-def _fix_tones(text: str) -> str:
-    return _WORD_RE.sub(lambda m: normalize_syllable(m.group(0)), text)
 
 
 def _hashtag_words(match: re.Match[str]) -> str:
@@ -216,7 +131,7 @@ def normalize_text(text: str, *, teencode: bool = True) -> str:
     text = EMOJI_RE.sub(" ", text)
     text = HASHTAG_RE.sub(_hashtag_words, text)
     text = _ELONGATED_RE.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _fix_tones(text)
+    text = normalize_tones(text)
     if teencode:
         text = _TEENCODE_RE.sub(_teencode, text)
     lines = (_SPACES_RE.sub(" ", line).strip() for line in text.splitlines())

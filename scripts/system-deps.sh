@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs beyond Python, Java and Maven: Chromium for the browser
-# tests, Pango for PDF reports, fonts with Vietnamese glyphs. Installs what is missing when run
+# tests, Pango for PDF reports, fonts with Vietnamese glyphs, Tesseract with its Vietnamese model
+# for reading text in images. Installs what is missing when run
 # as root; otherwise prints the apt-get line to run.
 set -euo pipefail
-packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core poppler-utils)
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core poppler-utils
+  tesseract-ocr tesseract-ocr-vie)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

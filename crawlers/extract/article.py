@@ -26,7 +26,23 @@ _DATE_META_KEYS = ("article:published_time", "og:article:published_time", "datep
 
 
 class ExtractionError(ValueError):
-    """The page cannot be read as an article (no HTML, or no title and no text)."""
+    """The page cannot be read as an article (no HTML, or no article text)."""
+
+
+class JavaScriptOnlyPage(ExtractionError):
+    """The page's HTML holds no article text: a script builds it in the browser."""
+
+
+#: The chosen body is "much shorter" than the page's visible text below this share. The 16 real
+#: pages range from 0.22 (a desktop page with long menus) to 0.92, so 0.1 means "lost".
+_SHORT_BODY_SHARE = 0.1
+#: ... and only on pages with this much visible text, where the share says something.
+_MIN_VISIBLE_FOR_SHARE = 1000
+#: Below this many visible characters, a page full of scripts is a JavaScript application.
+_JS_ONLY_MAX_VISIBLE = 200
+_MOUNT_POINTS = ("root", "app", "__next", "__nuxt", "main-app", "vue-app")
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer",
+              "aside", "form", "select")
 
 
 @dataclass
@@ -67,10 +83,12 @@ def _first(tree: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement 
 
 def _parse(
     page: bytes | str, content_type: str | None
-) -> tuple[lxml_html.HtmlElement, str, str | None]:
+) -> tuple[lxml_html.HtmlElement, str, str | None, tuple[str, ...]]:
+    notes: tuple[str, ...] = ()
     if isinstance(page, bytes):
         decoded = decode_html(page, content_type)
-        text, encoding, legacy = decoded.text, decoded.encoding, decoded.legacy
+        text, encoding, legacy, notes = (decoded.text, decoded.encoding, decoded.legacy,
+                                         decoded.notes)
     else:
         text, encoding, legacy = nfc(page), "utf-8", None
     # lxml refuses str input that carries an XML encoding declaration.
@@ -81,7 +99,7 @@ def _parse(
         tree = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
-    return tree, encoding, legacy
+    return tree, encoding, legacy, notes
 
 
 def _title(tree: lxml_html.HtmlElement, meta: PageMetadata, rules: SiteRules) -> str:
@@ -208,12 +226,85 @@ def container_text(fragment: str) -> str:
     return "\n".join(dict.fromkeys(nfc(line) for line in lines))
 
 
-def _trafilatura_text(document: str) -> str:
+def _trafilatura_text(document: str, *, recall: bool = False) -> str:
     text = trafilatura.extract(
         document, output_format="txt", include_comments=False, include_tables=True,
-        include_images=False, favor_precision=True, deduplicate=True,
+        include_images=False, favor_precision=not recall, favor_recall=recall, deduplicate=True,
     )
     return text or ""
+
+
+def visible_text(tree: lxml_html.HtmlElement) -> str:
+    """What a reader sees of the page's body, scripts, menus and chrome left out."""
+    body = tree.find("body")
+    if body is None:
+        return ""
+    body = copy.deepcopy(body)
+    for element in body.xpath(" | ".join(f".//{tag}" for tag in _INVISIBLE) + " | .//*[@hidden]"):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return collapse_spaces(body.text_content())
+
+
+def _structured_body(tree: lxml_html.HtmlElement, meta: PageMetadata) -> str:
+    """The article body the page states in its structured data (JSON-LD, then microdata)."""
+    value = jsonld_value(meta, "articleBody")
+    if isinstance(value, str) and clean(value):
+        return "\n".join(clean(line) for line in value.splitlines() if clean(line))
+    for element in tree.xpath('//*[@itemprop="articleBody"]'):
+        text = container_text(lxml_html.tostring(element, encoding="unicode"))
+        if text:
+            return text
+    return ""
+
+
+def _looks_script_built(tree: lxml_html.HtmlElement, visible: str) -> bool:
+    if len(visible) > _JS_ONLY_MAX_VISIBLE:
+        return False
+    scripts = tree.xpath("//script")
+    mounts = [tree.get_element_by_id(name, None) for name in _MOUNT_POINTS]
+    return bool(tree.xpath("//noscript") or any(m is not None for m in mounts)
+                or sum(1 for script in scripts if script.get("src")) >= 1
+                or sum(len(script.text or "") for script in scripts) > 1000)
+
+
+def _body_text(tree: lxml_html.HtmlElement, meta: PageMetadata, site: SiteRules,
+               article: Article) -> str:
+    """The body, from the most precise source that gives one: the site's container, the
+    precision-oriented generic extraction, the recall-oriented one (when those are empty or
+    much shorter than what the page shows), the page's structured data. Headline, sapo and
+    byline repeated at its ends are removed; a body that was only those counts as empty."""
+
+    def stripped(text: str) -> str:
+        text = _strip_repeats(text, article.title, article.lead, article.author)
+        return "" if text in {article.title, article.lead} else text
+
+    fragment = _body_fragment(tree, site)
+    body = stripped(container_text(fragment)) if fragment else ""
+    if fragment and not body:
+        article.warnings.append("body selector matched but held no text; used generic")
+    document = lxml_html.tostring(tree, encoding="unicode")
+    if not body:
+        body = stripped(_trafilatura_text(document))
+    visible = visible_text(tree)
+    much_shorter = (len(visible) >= _MIN_VISIBLE_FOR_SHARE
+                    and len(body) < _SHORT_BODY_SHARE * len(visible))
+    if not body or much_shorter:
+        # The recall-oriented extraction, or the body the page states in its structured data
+        # (sometimes cut short by the site, so the longer of the two wins).
+        fuller = max(stripped(_structured_body(tree, meta)),
+                     stripped(_trafilatura_text(document, recall=True)), key=len)
+        if len(fuller) > 2 * len(body):
+            article.warnings.append(
+                f"precise extraction gave {len(body)} characters of {len(visible)} visible; "
+                "used the recall-oriented extraction or the page's structured data")
+            body = fuller
+    if len(body) < _JS_ONLY_MAX_VISIBLE and _looks_script_built(tree, visible):
+        # What little there is comes from a <noscript> notice or the title: the real text
+        # is built by a script in the browser.
+        raise JavaScriptOnlyPage("the page's HTML holds no text: JavaScript builds it "
+                                 "(trang chỉ có JavaScript)")
+    return body
 
 
 def _strip_repeats(body: str, title: str, lead: str, author: str | None) -> str:
@@ -241,14 +332,14 @@ def extract_article(
     ``url`` is where the page came from; the page's own canonical link wins for the canonical
     URL. ``rules`` override the built-in rules for the site.
     """
-    tree, encoding, legacy = _parse(page, content_type)
+    tree, encoding, legacy, notes = _parse(page, content_type)
     meta = read_metadata(tree)
     canonical = urljoin(url, meta.canonical or meta.meta.get("og:url") or url)
     if not canonical.startswith(("http://", "https://")):
         canonical = url
     site = rules_for(canonical, url).merged(rules)
     article = Article(url=url, canonical_url=canonical_url(canonical), encoding=encoding,
-                      legacy_encoding=legacy)
+                      legacy_encoding=legacy, warnings=list(notes))
     article.title = _title(tree, meta, site)
     article.lead = _lead(tree, meta, site)
     article.published = _published(tree, meta, site)
@@ -256,15 +347,7 @@ def extract_article(
     article.section = _section(tree, meta, site)
     language = meta.lang or meta.meta.get("og:locale") or "vi"
     article.language = re.split(r"[-_]", language)[0].lower()
-    fragment = _body_fragment(tree, site)
-    body = container_text(fragment) if fragment else ""
-    if not body:
-        if fragment:
-            article.warnings.append("body selector matched but held no text; used generic")
-        body = _trafilatura_text(lxml_html.tostring(tree, encoding="unicode"))
-    article.text = _strip_repeats(body, article.title, article.lead, article.author)
-    if legacy:
-        article.warnings.append(f"text looks like legacy {legacy.upper()} encoding; not converted")
-    if not article.title and not article.text:
-        raise ExtractionError("no title and no text")
+    article.text = _body_text(tree, meta, site, article)
+    if not article.text:
+        raise ExtractionError("no article text on the page (không có nội dung bài)")
     return article

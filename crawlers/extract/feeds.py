@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
@@ -20,6 +21,27 @@ class FeedEntry:
     title: str = ""
     summary: str = ""
     published: datetime | None = None
+
+
+# "&" not starting an entity or character reference; CDATA sections are left alone.
+_BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)")
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.S)
+# Opening tags of entries, to notice entries the lenient parser lost.
+_ENTRY_TAG = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?(?:item|entry)[\s>/]")
+
+
+def escape_bare_ampersands(body: bytes) -> bytes:
+    """Escape raw ``&`` (common in feed links: ``?a=1&b=2``) so the parser keeps them instead of
+    reading ``&b`` as a broken entity and dropping it."""
+    parts = _CDATA.split(body)
+    return b"".join(part if part.startswith(b"<![CDATA[") else _BARE_AMPERSAND.sub(b"&amp;", part)
+                    for part in parts)
+
+
+def count_entry_tags(body: bytes) -> int:
+    """How many ``<item>``/``<entry>`` elements the raw feed opens (outside CDATA)."""
+    return sum(len(_ENTRY_TAG.findall(part)) for part in _CDATA.split(body)
+               if not part.startswith(b"<![CDATA["))
 
 
 def _parser() -> etree.XMLParser:
@@ -53,6 +75,7 @@ def _entry_link(node: etree._Element, base: str) -> str:
 
 def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
     """Entries of an RSS/Atom/RDF feed, in feed order; entries without a link are left out."""
+    body = escape_bare_ampersands(body)
     root = etree.fromstring(body.lstrip(), _parser()) if body.strip() else None
     if root is None:
         return []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from lxml import html as lxml_html
 from core.text import collapse_spaces, nfc
 from crawlers.extract.dates import parse_date
 from crawlers.extract.encoding import decode_html
+from crawlers.extract.images import http_url
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Post:
     author_is_public: bool = True
     published: datetime | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    images: list[str] = field(default_factory=list)  # attached images, to fetch and read
 
 
 def _text(value: Any) -> str:
@@ -99,6 +102,8 @@ def facebook_posts(body: bytes, page: str) -> tuple[list[Post], str | None]:
             text=_text(item.get("message")), author=_text(author),
             published=parse_date(item.get("created_time")),
             metadata={"kind": "page_post", "page": page},
+            images=[url for url in [http_url("https://www.facebook.com/",
+                                             item.get("full_picture"))] if url],
         ))
     return posts, (data.get("paging") or {}).get("next")
 
@@ -110,12 +115,15 @@ def telegram_messages(body: bytes, channel_url: str) -> list[Post]:
     for node in tree.xpath('//div[contains(@class, "tgme_widget_message ") and @data-post]'):
         data_post = node.get("data-post", "")
         text_nodes = node.xpath('.//div[contains(@class, "tgme_widget_message_text")]')
-        if not text_nodes:
+        images = _telegram_photos(node, channel_url)
+        if not text_nodes and not images:
             continue
-        for br in text_nodes[0].iter("br"):
-            br.tail = "\n" + (br.tail or "")
-        lines = text_nodes[0].text_content().splitlines()
-        text = "\n".join(collapse_spaces(line) for line in lines)
+        text = ""
+        if text_nodes:
+            for br in text_nodes[0].iter("br"):
+                br.tail = "\n" + (br.tail or "")
+            lines = text_nodes[0].text_content().splitlines()
+            text = "\n".join(collapse_spaces(line) for line in lines)
         owner = node.xpath('string(.//*[contains(@class, "tgme_widget_message_owner_name")])')
         stamp = node.xpath('.//a[contains(@class, "tgme_widget_message_date")]//time/@datetime')
         posts.append(Post(
@@ -125,8 +133,23 @@ def telegram_messages(body: bytes, channel_url: str) -> list[Post]:
             published=parse_date(stamp[0]) if stamp else None,
             metadata={"kind": "channel_post", "channel": data_post.split("/")[0],
                       "preview_url": channel_url},
+            images=images,
         ))
     return posts
+
+
+_BACKGROUND_URL = re.compile(r"background-image:\s*url\(['\"]?([^'\")]+)")
+
+
+def _telegram_photos(node: Any, channel_url: str) -> list[str]:
+    """Photos of a channel message: the preview draws each as a CSS background image."""
+    urls = []
+    for style in node.xpath('.//a[contains(@class, "tgme_widget_message_photo_wrap")]/@style'):
+        match = _BACKGROUND_URL.search(style)
+        url = http_url(channel_url, match.group(1)) if match else None
+        if url:
+            urls.append(url)
+    return urls
 
 
 _TEXT_KEYS = ("text", "message", "content", "body", "description")

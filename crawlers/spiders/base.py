@@ -6,18 +6,25 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from core.clock import as_utc, now_utc
 from core.ids import canonical_url, doc_id_for_url
 from crawlers.context import RunContext
-from crawlers.extract.article import ExtractionError, extract_article
+from crawlers.extract.article import ExtractionError, JavaScriptOnlyPage, extract_article
+from crawlers.extract.images import lead_image_url
 from crawlers.extract.sites import SiteRules
+from crawlers.middlewares.guard_addresses import RefusedAddress
+from crawlers.middlewares.robots_policy import RobotsUnavailable
+from crawlers.middlewares.stop_redirect_loops import RedirectLoop
+from crawlers.report import SKIP_REASONS
 from crawlers.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -43,8 +50,10 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.context = context
         self.messages: list[str] = []
-        self.entry_failed = False  # the feed, sitemap or API entry point itself failed
+        self.entry_failed = False  # a feed, sitemap or API entry point itself failed
+        self.entry_forbidden = False  # robots.txt forbids a feed, sitemap or listing page
         self.requested_items = 0
+        self.cap_noted = False
         self.window_start = context.since
         last = context.state.last_success(source.id)
         self.last_success = last
@@ -53,6 +62,7 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider._on_request_dropped, signal=signals.request_dropped)
         return spider
 
     # -- accounting -----------------------------------------------------------------------
@@ -63,10 +73,17 @@ class SourceSpider(scrapy.Spider):
         elif len(self.messages) == _MAX_MESSAGES:
             self.messages.append("… (more messages in the log)")
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str, reason: str = "fetch_failed") -> None:
+        """A page or request failed: counted as a failure and as skipped for ``reason``."""
         self.stats_inc("kc/failed")
+        self.skip(reason)
         logger.warning("%s: %s", self.source.id, message)
         self.note(message)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        """Count ``count`` things not fetched or not stored, for ``reason`` (a key of
+        ``crawlers.report.SKIP_REASONS``)."""
+        self.stats_inc(f"kc/skip/{reason}", count)
 
     def stats_inc(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
@@ -76,19 +93,51 @@ class SourceSpider(scrapy.Spider):
         if spider is self:
             self.fail(f"lỗi xử lý (parse error) {response.url}: {failure.getErrorMessage()}")
 
+    def _on_request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        if spider is self and request.meta.get("redirect_urls"):
+            # A redirect to a URL this crawl already requested: that page is fetched anyway.
+            self.skip("redirect_to_seen")
+
     def on_error(self, failure: Failure) -> None:
-        """Errback of every request: count it, and say which URL and why."""
+        """Errback of every request: count it under its reason, and say which URL and why."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        entry = request is not None and bool(request.meta.get("kc_entry"))
         kind = failure.type.__name__ if failure.type is not None else "Error"
         text = failure.getErrorMessage() or kind
-        if "Forbidden by robots.txt" in text:
-            self.stats_inc("kc/robots_forbidden")
+        reason = self._failure_reason(failure, url, text)
+        if reason == "robots_forbidden":
+            self.skip(reason)
+            if entry:
+                self.entry_forbidden = True
             self.note(f"robots.txt cấm (forbidden by robots.txt): {url}")
             return
-        if request is not None and request.meta.get("kc_entry"):
+        if entry:
             self.entry_failed = True
-        self.fail(f"tải lỗi (fetch failed) {url}: {kind}: {text}")
+        if reason == "robots_unreachable":
+            self.stats_inc("kc/robots_blocked_requests")
+            self.skip(reason)
+            return  # the robots policy noted it once for the host
+        if reason == "refused_address":
+            host = urlsplit(url).hostname or ""
+            text = self.context.refused_hosts.reason(host) or text
+        self.fail(f"{SKIP_REASONS[reason]}: {url}: {kind}: {text}", reason)
+
+    def _failure_reason(self, failure: Failure, url: str, text: str) -> str:
+        if failure.check(RobotsUnavailable):
+            return "robots_unreachable"
+        if failure.check(RefusedAddress):
+            return "refused_address"
+        if failure.check(RedirectLoop) or "max redirections" in text:
+            return "redirect_loop"
+        if "Forbidden by robots.txt" in text:
+            return "robots_forbidden"
+        if failure.check(DNSLookupError) and self.context.refused_hosts.reason(
+                urlsplit(url).hostname or ""):
+            return "refused_address"
+        if "max size" in text.lower() or "DOWNLOAD_MAXSIZE" in text:
+            return "too_large"
+        return "fetch_failed"
 
     # -- requests -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -120,7 +169,11 @@ class SourceSpider(scrapy.Spider):
             self.stats_inc("kc/skipped_seen")
             return False
         if self.requested_items >= self.source.options.max_items:
-            self.stats_inc("kc/over_max_items")
+            if not self.cap_noted:
+                self.cap_noted = True
+                self.note(f"đạt giới hạn max_items={self.source.options.max_items}: các bài còn "
+                          "lại để lần sau (cap reached; the rest waits for the next run)")
+            self.skip("cap_reached")
             return False
         self.context.claimed.add(canonical)
         self.requested_items += 1
@@ -146,15 +199,20 @@ class SourceSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterable[dict[str, Any]]:
         if not response.body.strip():
-            self.fail(f"trang rỗng (empty page) {response.url}")
+            self.fail(f"trang rỗng (empty page) {response.url}", "extraction_failed")
             return
         try:
             article = extract_article(
                 response.body, response.url, rules=self.site_rules(),
                 content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
             )
+        except JavaScriptOnlyPage as exc:
+            self.fail(f"trang chỉ có JavaScript (JavaScript-only page) {response.url}: {exc}",
+                      "js_only")
+            return
         except ExtractionError as exc:
-            self.fail(f"không trích xuất được (extraction failed) {response.url}: {exc}")
+            self.fail(f"không trích xuất được (extraction failed) {response.url}: {exc}",
+                      "extraction_failed")
             return
         for warning in article.warnings:
             self.note(f"{response.url}: {warning}")
@@ -165,6 +223,8 @@ class SourceSpider(scrapy.Spider):
         metadata = {"encoding": article.encoding}
         if article.legacy_encoding:
             metadata["legacy_encoding"] = article.legacy_encoding
+        if article.warnings:
+            metadata["extraction_notes"] = "; ".join(article.warnings)
         yield {
             "id": doc_id_for_url(article.canonical_url),
             "url": response.url,
@@ -181,4 +241,5 @@ class SourceSpider(scrapy.Spider):
             "language": article.language or "vi",
             "metadata": metadata,
             "_aliases": sorted(aliases),
+            "_image_urls": [u for u in [lead_image_url(response.body, response.url)] if u],
         }

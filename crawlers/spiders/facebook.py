@@ -30,7 +30,7 @@ class FacebookPageSpider(SocialSpider):
         for page_url in self.source.urls:
             page = urlsplit(page_url).path.strip("/").split("/")[-1]
             params: dict[str, Any] = {
-                "fields": "id,message,created_time,permalink_url,from", "limit": 25,
+                "fields": "id,message,created_time,permalink_url,from,full_picture", "limit": 25,
                 "access_token": self.context.settings.facebook_token,
             }
             start = self.window_start or self.last_success
@@ -42,7 +42,7 @@ class FacebookPageSpider(SocialSpider):
     def parse_posts(self, response: Response) -> Iterable[Any]:
         posts, next_url = facebook_posts(response.body, response.meta["kc_page"])
         for post in posts:
-            if post.text:
+            if post.text or post.images:
                 item = self.post_item(post)
                 if item is not None:
                     yield item

@@ -8,7 +8,7 @@ from typing import ClassVar
 import scrapy
 from scrapy.http import Response
 
-from crawlers.extract.feeds import parse_feed
+from crawlers.extract.feeds import count_entry_tags, parse_feed
 from crawlers.spiders.base import SourceSpider
 
 
@@ -25,6 +25,12 @@ class FeedSpider(SourceSpider):
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         entries = parse_feed(response.body, response.url)
+        lost = count_entry_tags(response.body) - len(entries)
+        if lost > 0:
+            # Entries without a link, or that the lenient parser could not recover.
+            self.skip("feed_entry_unreadable", lost)
+            self.note(f"{lost} mục feed không đọc được (unreadable feed entries: no link or "
+                      f"broken markup) {response.url}")
         if not entries:
             self.fail(f"feed không có mục nào (feed has no entries) {response.url}")
             return

@@ -30,11 +30,12 @@ class FileImportSpider(SocialSpider):
             return
         for row in import_rows(data, fmt):
             if "_error" in row:
-                self.fail(f"{path}: dòng hỏng (bad row) {row['_error']}")
+                self.fail(f"{path}: dòng hỏng (bad row) {row['_error']}", "extraction_failed")
                 continue
             post = imported_post(row, options.platform, options.authors_are_public)
             if post is None:
-                self.fail(f"{path}: dòng thiếu nội dung hoặc id (row without text or id)")
+                self.fail(f"{path}: dòng thiếu nội dung hoặc id (row without text or id)",
+                          "extraction_failed")
                 continue
             item = self.post_item(post)
             if item is not None:

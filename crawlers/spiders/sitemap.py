@@ -30,7 +30,7 @@ class SitemapSpider(SourceSpider):
         try:
             entries = parse_sitemap(response.body, max_size)
         except SitemapTooLarge as exc:
-            self.fail(f"sitemap quá lớn (too large) {response.url}: {exc}")
+            self.fail(f"sitemap quá lớn (too large) {response.url}: {exc}", "too_large")
             return
         except (OSError, ValueError) as exc:
             self.fail(f"sitemap hỏng (broken sitemap) {response.url}: {exc}")

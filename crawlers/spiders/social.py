@@ -36,4 +36,5 @@ class SocialSpider(SourceSpider):
             "language": "vi",
             "metadata": dict(post.metadata),
             "_private_author": not post.author_is_public,
+            "_image_urls": list(post.images),
         }

@@ -46,13 +46,45 @@
         box.checked = !box.checked;
         rows[current].classList.toggle("picked", box.checked);
       } else if (VERDICT_KEYS[key]) {
-        const picked = rows.filter((row) => row.querySelector("input.pick").checked);
-        if (!picked.length) rows[current].querySelector("input.pick").checked = true;
-        document.getElementById("queue-verdict").value = VERDICT_KEYS[key];
-        form.submit();
+        const send = (duplicateOf) => {
+          const picked = rows.filter((row) => row.querySelector("input.pick").checked);
+          if (!picked.length) rows[current].querySelector("input.pick").checked = true;
+          submitVerdict(form, VERDICT_KEYS[key], duplicateOf);
+        };
+        if (key === "d") askDuplicateTarget(send);
+        else send("");
       } else return;
       event.preventDefault();
     });
+  }
+
+  function submitVerdict(form, verdict, duplicateOf) {
+    document.getElementById("queue-verdict").value = verdict;
+    document.getElementById("queue-duplicate-of").value = duplicateOf;
+    form.submit();
+  }
+
+  // A duplicate needs the item it duplicates: the d key asks for it before anything is sent.
+  function askDuplicateTarget(send) {
+    const dialog = document.getElementById("duplicate-dialog");
+    const input = document.getElementById("duplicate-target");
+    if (!dialog || !input) return;
+    input.value = "";
+    dialog.showModal();
+    input.focus();
+    dialog.onclose = () => {
+      input.blur(); // the queue's keys work again at once
+      if (dialog.returnValue === "ok" && input.value.trim()) {
+        send(input.value.trim());
+      }
+      dialog.returnValue = "";
+    };
+  }
+
+  function setupDuplicateDialog() {
+    const cancel = document.getElementById("duplicate-cancel");
+    const dialog = document.getElementById("duplicate-dialog");
+    if (cancel && dialog) cancel.addEventListener("click", () => dialog.close(""));
   }
 
   function setupItem() {
@@ -61,12 +93,20 @@
     // Only "confirmed" keeps the model's misleading label; other verdicts start with none.
     const labelSelect = document.getElementById("verdict-label");
     const misleading = (labelSelect.dataset.misleading || "").split(",");
+    const duplicate = document.getElementById("verdict-duplicate");
     form.querySelectorAll('input[name="verdict"]').forEach((radio) => {
       radio.addEventListener("change", () => {
         if (radio.value !== "confirmed" && misleading.includes(labelSelect.value)) {
           labelSelect.value = "";
         }
+        // A duplicate names its original; other verdicts send no duplicate_of at all.
+        duplicate.required = radio.value === "duplicate";
+        duplicate.disabled = false;
       });
+    });
+    form.addEventListener("submit", () => {
+      const chosen = form.querySelector('input[name="verdict"]:checked');
+      duplicate.disabled = !chosen || chosen.value !== "duplicate";
     });
     document.addEventListener("keydown", (event) => {
       if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -76,7 +116,7 @@
       if (radio) {
         radio.checked = true;
         radio.dispatchEvent(new Event("change"));
-        document.getElementById("verdict-note").focus();
+        document.getElementById(verdict === "duplicate" ? "verdict-duplicate" : "verdict-note").focus();
         event.preventDefault();
       }
     });
@@ -84,6 +124,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     setupQueue();
+    setupDuplicateDialog();
     setupItem();
   });
 })();

@@ -9,6 +9,12 @@ import pytest
 from core.settings import Settings, SettingsError, load_settings, settings_table
 
 
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """load_settings makes the secret keys in the data directory: keep them out of the repo."""
+    monkeypatch.chdir(tmp_path)
+
+
 def test_defaults_use_the_embedded_store(tmp_path: Path) -> None:
     settings = load_settings({}, config_file=tmp_path / "absent.toml")
     assert settings.es_url is None and not settings.uses_elasticsearch

@@ -85,7 +85,7 @@ def users(tmp_path: Path) -> Iterator[UserStore]:
 
 @pytest.fixture
 def app(tmp_path: Path, seeded_store: ItemStore, users: UserStore) -> FastAPI:
-    return create_app(Settings(data_dir=tmp_path, secret_key="test-secret"),
+    return create_app(Settings(data_dir=tmp_path),
                       store=seeded_store, users=users)
 
 

@@ -28,7 +28,7 @@ _STORE = open_store(Settings(data_dir=_DATA))
 _STORE.upsert(seed_items())
 _USERS = UserStore.in_data_dir(_DATA)
 _USERS.add("quan", "admin", PASSWORD)
-APP = create_app(Settings(data_dir=_DATA, secret_key="props"), store=_STORE, users=_USERS)
+APP = create_app(Settings(data_dir=_DATA), store=_STORE, users=_USERS)
 
 
 def _session() -> tuple[dict[str, str], dict[str, str]]:

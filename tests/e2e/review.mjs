@@ -139,11 +139,13 @@ await step("an analyst's verdict is refused with 403 and logged", async () => {
   const admin = await newPage("admin");
   await login(admin.page, "quan");
   await admin.page.goto(`${BASE}/audit`);
-  const log = await admin.page.textContent("#security-log");
-  assert.match(log, /minh[\s\S]*refused: role analyst/);
   const verdicts = await admin.page.textContent("#audit-verdicts");
   assert.match(verdicts, /lan/);
   await admin.page.screenshot({ path: `${SHOTS}/06-audit.png`, fullPage: true });
+  await admin.page.goto(`${BASE}/audit/security?user=minh`);
+  const log = await admin.page.textContent("#security-log");
+  assert.match(log, /minh[\s\S]*refused: role analyst/);
+  await admin.page.screenshot({ path: `${SHOTS}/06b-security-log.png`, fullPage: true });
   await admin.context.close();
   problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("403")));
 });
@@ -171,6 +173,55 @@ await step("a cross-site POST without a valid token is refused", async () => {
   assert.ok(await page.isVisible("#who"));
   evil.close();
   problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("403")));
+});
+
+await step("the d key asks which item this one duplicates before recording", async () => {
+  const { page } = reviewer;
+  await page.goto(`${BASE}/queue?label=disaster_hoax`);
+  const ids = await page.$$eval("tr.row", (rows) => rows.map((r) => r.dataset.id));
+  assert.ok(ids.length >= 2);
+  await page.keyboard.press("j");
+  await page.keyboard.press("d");
+  assert.ok(await page.isVisible("#duplicate-dialog"), "d opens the question");
+  await page.screenshot({ path: `${SHOTS}/09-duplicate-asks.png` });
+  await page.keyboard.press("Escape");
+  assert.ok(!(await page.isVisible("#duplicate-dialog")));
+  assert.equal(await page.getAttribute("tr.current", "data-id"), ids[1], "nothing was sent");
+  assert.equal(await page.$$eval("input.pick:checked", (e) => e.length), 0, "nothing picked");
+  await page.keyboard.press("d");
+  await page.fill("#duplicate-target", `${BASE}/items/${ids[0]}`);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  const left = await page.$$eval("tr.row", (rows) => rows.map((r) => r.dataset.id));
+  assert.ok(!left.includes(ids[1]) && left.includes(ids[0]));
+  console.log(`DUPLICATE=${ids[1]}:${ids[0]}`);
+});
+
+await step("a link from another site keeps the session; a deep link returns after sign-in", async () => {
+  const site = http.createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><a id="to-login" href="${BASE}/login">sign in</a>
+      <a id="to-item" href="${BASE}/items/${TARGET_ID}">an item</a>`);
+  });
+  await new Promise((resolve) => site.listen(0, "localhost", resolve));
+  const other = `http://localhost:${site.address().port}/`;
+  const { page } = reviewer;
+  for (const link of ["#to-login", "#to-item"]) {
+    await page.goto(other);
+    await Promise.all([page.waitForNavigation(), page.click(link)]);
+    assert.ok(await page.isVisible("#who"), `still signed in after following ${link}`);
+  }
+  assert.equal(await page.getAttribute("#item", "data-id"), TARGET_ID);
+  const stranger = await newPage("stranger");
+  await stranger.page.goto(`${BASE}/items/${TARGET_ID}?back=/queue`);
+  assert.match(stranger.page.url(), /\/login\?next=/);
+  await stranger.page.fill('input[name="username"]', "lan");
+  await stranger.page.fill('input[name="password"]', PASSWORD);
+  await Promise.all([stranger.page.waitForNavigation(),
+                     stranger.page.click('#login-form button[type="submit"]')]);
+  assert.equal(new URL(stranger.page.url()).pathname, `/items/${TARGET_ID}`);
+  assert.equal(await stranger.page.getAttribute("#item", "data-id"), TARGET_ID);
+  await stranger.context.close();
+  site.close();
 });
 
 await step("English is one click away", async () => {

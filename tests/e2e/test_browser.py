@@ -66,7 +66,7 @@ def served(es_store: ItemStore, tmp_path: Path) -> Iterator[str]:
     users = UserStore.in_data_dir(tmp_path)
     for name, role in (("lan", "reviewer"), ("minh", "analyst"), ("quan", "admin")):
         users.add(name, role, PASSWORD)
-    app = create_app(Settings(data_dir=tmp_path, secret_key="e2e-secret"),
+    app = create_app(Settings(data_dir=tmp_path),
                      store=es_store, users=users)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
@@ -110,4 +110,11 @@ def test_review_ui_in_a_real_browser(served: str, es_store: ItemStore) -> None:
     assert es_store.audit_log(item_id=reviewed)[0].verdict == stored.verdict
     # Neither the analyst nor the cross-site page changed the target item.
     assert es_store.verdict_history(target.id) == []
+    # The d key recorded a duplicate naming the item typed into its question.
+    copy_id, original_id = next(line.split("=", 1)[1] for line in run.stdout.splitlines()
+                                if line.startswith("DUPLICATE=")).split(":")
+    duplicate = es_store.get(copy_id)
+    assert duplicate is not None and duplicate.verdict is not None
+    assert (duplicate.verdict.verdict, duplicate.verdict.duplicate_of) == ("duplicate",
+                                                                           original_id)
     assert (SCREENSHOTS / "04-hostile-item.png").stat().st_size > 0

@@ -92,10 +92,10 @@ class _Handler(BaseHTTPRequestHandler):
             if n % 2 == 0:
                 items.append(next(real))
                 continue
-            meta = json.loads(action)["update"]
+            op, meta = next(iter(json.loads(action).items()))
             self.server.rejected_items += 1
-            items.append({"update": {"_index": meta.get("_index"), "_id": meta["_id"],
-                                     "status": 429, "error": _REJECTED}})
+            items.append({op: {"_index": meta.get("_index"), "_id": meta["_id"],
+                               "status": 429, "error": _REJECTED}})
         merged = json.dumps({"took": 1, "errors": True, "items": items}).encode()
         self._reply(status, headers, merged)
 

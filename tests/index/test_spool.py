@@ -63,3 +63,62 @@ def test_unreachable_store_keeps_everything_for_the_next_run(
     store.refresh()
     assert store.count() == 5
     store.close()
+
+
+def test_a_torn_batch_is_quarantined_by_name_and_the_rest_is_written(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool")
+    spool.put("first", _items(2))
+    torn = spool.put("torn", _items(5)[2:])
+    spool.put("last", _items(7)[5:])
+    whole = torn.read_bytes()
+    torn.write_bytes(whole[: len(whole) - 40])  # the machine died while the last line was written
+    (tmp_path / "spool" / "garbage.jsonl").write_text("not json at all\n", encoding="utf-8")
+    store = open_store(Settings(data_dir=tmp_path))
+    try:
+        result = spool.flush(store)
+        assert result.written == 6  # every readable item, the torn batch's first two included
+        assert store.count() == 6
+    finally:
+        store.close()
+    assert result.files_left == 0
+    names = sorted(path.name for path in result.quarantined)
+    assert [name.split(".")[0] for name in names] == ["garbage", "torn"]
+    assert all(path.parent == tmp_path / "spool" / "quarantine" for path in result.quarantined)
+    assert all(path.exists() for path in result.quarantined)  # kept for a person to look at
+    assert any("torn" in problem and "line 3" in problem for problem in result.problems)
+    assert spool.quarantined() == sorted(result.quarantined)
+
+
+def test_two_flushes_at_once_both_finish_and_write_each_item_once(tmp_path: Path) -> None:
+    import threading
+
+    spool = Spool(tmp_path / "spool")
+    for n in range(12):
+        spool.put(f"batch-{n:02d}", _items(40)[n * 3 : n * 3 + 3])
+    results: list[object] = []
+    start = threading.Event()
+
+    def flusher() -> None:
+        start.wait()
+        store = open_store(Settings(data_dir=tmp_path))
+        try:
+            results.append(Spool(tmp_path / "spool").flush(store))
+        except Exception as exc:  # the test fails on any
+            results.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=flusher) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    start.set()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r.written for r in results) == 36  # type: ignore[attr-defined]
+    assert spool.pending() == []
+    store = open_store(Settings(data_dir=tmp_path))
+    try:
+        assert store.count() == 36
+    finally:
+        store.close()

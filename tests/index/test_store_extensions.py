@@ -109,7 +109,8 @@ def test_an_item_the_store_refuses_goes_to_dead_letters(store: ItemStore) -> Non
 def test_retention_deletes_old_items_and_keeps_the_audit_log(store: ItemStore) -> None:
     items = _items()
     store.upsert(items)
-    store.record_verdict(ReviewVerdict(item_id=items[0].id, verdict="confirmed", reviewer="a"))
+    store.record_verdict(ReviewVerdict(item_id=items[0].id, verdict="confirmed",
+                                       label="disaster_hoax", reviewer="a"))
     store.refresh()
     deleted = store.apply_retention(datetime(2026, 10, 3, tzinfo=UTC))
     store.refresh()

@@ -1,0 +1,113 @@
+"""The audit pages (admins): verdicts with before and after, and the security log apart.
+
+Both are paged and filtered by user, action and date (Vietnamese calendar days), so a flood
+of refused sign-ins never hides older events: filter it out, or page past it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from core.labels import VERDICTS
+from dashboards.dependencies import store_of, users_of
+from dashboards.filters import MAX_WINDOW, day_start
+from dashboards.sessions import ADMIN_ROLES, require_roles
+from dashboards.templating import render
+from dashboards.users import User
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit pages' filters as the form shows them, and the time range they mean."""
+
+    user: str = ""
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params: Any) -> AuditFilters:
+        def day(name: str) -> date | None:
+            try:
+                return date.fromisoformat(params.get(name, "")) if params.get(name) else None
+            except ValueError:
+                return None
+
+        try:
+            page = max(1, int(params.get("page", "1")))
+        except ValueError:
+            page = 1
+        return cls(user=params.get("user", "").strip()[:64],
+                   action=params.get("action", "").strip()[:100],
+                   date_from=day("date_from"), date_to=day("date_to"), page=page)
+
+    @property
+    def since(self) -> datetime | None:
+        return day_start(self.date_from) if self.date_from else None
+
+    @property
+    def until(self) -> datetime | None:
+        return day_start(self.date_to + timedelta(days=1)) if self.date_to else None
+
+    def url(self, path: str, page: int) -> str:
+        params = {"user": self.user, "action": self.action,
+                  "date_from": self.date_from.isoformat() if self.date_from else "",
+                  "date_to": self.date_to.isoformat() if self.date_to else "", "page": page}
+        return path + "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _pager(path: str, filters: AuditFilters, total: int, last_page: int) -> dict[str, Any]:
+    pages = max(1, min(math.ceil(total / PAGE_SIZE), last_page))
+    page = min(filters.page, pages)
+    return {
+        "page": page, "pages": pages, "total": total,
+        "prev_url": filters.url(path, page - 1) if page > 1 else None,
+        "next_url": filters.url(path, page + 1) if page < pages else None,
+    }
+
+
+@router.get("/audit")
+def audit(
+    request: Request, user: Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
+) -> Response:
+    filters = AuditFilters.from_query(request.query_params)
+    if filters.action not in VERDICTS:
+        filters = AuditFilters(filters.user, "", filters.date_from, filters.date_to, filters.page)
+    store = store_of(request)
+    criteria: dict[str, Any] = {
+        "reviewer": filters.user or None, "verdict": filters.action or None,
+        "since": filters.since, "until": filters.until,
+    }
+    # Elasticsearch pages from+size up to 10 000; narrower filters reach anything older.
+    pager = _pager("/audit", filters, store.audit_count(**criteria), MAX_WINDOW // PAGE_SIZE)
+    entries = store.audit_log(**criteria, offset=(pager["page"] - 1) * PAGE_SIZE,
+                              size=PAGE_SIZE)
+    return render(request, "audit.html", entries=entries, filters=filters, actions=VERDICTS,
+                  **pager)
+
+
+@router.get("/audit/security")
+def security_log(
+    request: Request, user: Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
+) -> Response:
+    filters = AuditFilters.from_query(request.query_params)
+    users = users_of(request)
+    criteria: dict[str, Any] = {
+        "actor": filters.user or None, "action": filters.action or None,
+        "since": filters.since, "until": filters.until,
+    }
+    pager = _pager("/audit/security", filters, users.count_events(**criteria), 10**9)
+    events = users.events(**criteria, offset=(pager["page"] - 1) * PAGE_SIZE, size=PAGE_SIZE)
+    return render(request, "security_log.html", events=events, filters=filters,
+                  actions=users.event_actions(), **pager)

@@ -1,0 +1,169 @@
+"""The alert store on SQLite, in its own file beside the embedded item store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.alerts import DETECTION_FIELDS, REVIEW_FIELDS, Alert, Delivery
+from core.clock import as_utc
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS alerts (
+    id TEXT PRIMARY KEY,
+    detection TEXT NOT NULL,
+    review TEXT NOT NULL DEFAULT '{}',
+    last_detected TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_last_detected ON alerts(last_detected);
+CREATE TABLE IF NOT EXISTS deliveries (
+    id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_channel_at ON deliveries(channel, at);
+"""
+
+
+def _stamp(moment: datetime) -> str:
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+class SqliteAlertStore:
+    """``AlertStore`` on one SQLite file; safe to share between threads of one process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._db:
+            yield self._db
+
+    def ensure_schema(self) -> None:
+        with self._transaction() as db:
+            db.executescript(_SCHEMA)
+
+    # -- alerts ---------------------------------------------------------------------------
+    def save_detection(self, alert: Alert) -> None:
+        detection = alert.model_dump(mode="json", include=set(DETECTION_FIELDS))
+        with self._transaction() as db:
+            db.execute(
+                """INSERT INTO alerts (id, detection, last_detected) VALUES (?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET detection = excluded.detection,
+                       last_detected = excluded.last_detected""",
+                (alert.id, json.dumps(detection, ensure_ascii=False),
+                 _stamp(alert.last_detected)),
+            )
+
+    @staticmethod
+    def _alert(row: sqlite3.Row) -> Alert:
+        data: dict[str, Any] = json.loads(row["detection"])
+        data.update(json.loads(row["review"]))
+        return Alert.model_validate(data)
+
+    def get(self, alert_id: str) -> Alert | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT detection, review FROM alerts WHERE id = ?", (alert_id,)
+            ).fetchone()
+        return None if row is None else self._alert(row)
+
+    def alerts(
+        self, *, detected_since: datetime | None = None, status: str | None = None,
+        limit: int = 200,
+    ) -> list[Alert]:
+        clauses, params = ["1"], []
+        if detected_since is not None:
+            clauses.append("last_detected >= ?")
+            params.append(_stamp(detected_since))
+        if status is not None:
+            clauses.append("coalesce(json_extract(review, '$.status'), 'open') = ?")
+            params.append(status)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT detection, review FROM alerts WHERE {' AND '.join(clauses)} "
+                "ORDER BY last_detected DESC, id LIMIT ?", [*params, int(limit)],
+            ).fetchall()
+        return [self._alert(row) for row in rows]
+
+    def _review(self, alert_id: str, review: dict[str, Any]) -> Alert:
+        values = {name: review.get(name) for name in REVIEW_FIELDS}
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE alerts SET review = ? WHERE id = ?",
+                (json.dumps(values, ensure_ascii=False), alert_id),
+            ).rowcount
+        if not updated:
+            raise KeyError(f"no alert with id {alert_id}")
+        found = self.get(alert_id)
+        assert found is not None
+        return found
+
+    def acknowledge(self, alert_id: str, user: str, at: datetime) -> Alert:
+        return self._review(alert_id, {"status": "acknowledged", "acknowledged_by": user,
+                                       "acknowledged_at": as_utc(at).isoformat()})
+
+    def snooze(self, alert_id: str, until: datetime, user: str, at: datetime) -> Alert:
+        return self._review(alert_id, {"status": "snoozed", "snoozed_until":
+                                       as_utc(until).isoformat(), "acknowledged_by": user,
+                                       "acknowledged_at": as_utc(at).isoformat()})
+
+    def reopen(self, alert_id: str) -> Alert:
+        return self._review(alert_id, {"status": "open"})
+
+    # -- send log -------------------------------------------------------------------------
+    def get_delivery(self, delivery_id: str) -> Delivery | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT doc FROM deliveries WHERE id = ?", (delivery_id,)
+            ).fetchone()
+        return None if row is None else Delivery.model_validate_json(row["doc"])
+
+    def put_delivery(self, delivery: Delivery) -> None:
+        with self._transaction() as db:
+            db.execute(
+                """INSERT INTO deliveries (id, doc, channel, status, at) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET doc = excluded.doc,
+                       channel = excluded.channel, status = excluded.status, at = excluded.at""",
+                (delivery.id, delivery.model_dump_json(), delivery.channel, delivery.status,
+                 _stamp(delivery.at)),
+            )
+
+    def deliveries(
+        self, *, channel: str | None = None, status: str | None = None,
+        since: datetime | None = None, limit: int = 1000,
+    ) -> list[Delivery]:
+        clauses, params = ["1"], []
+        if channel is not None:
+            clauses.append("channel = ?")
+            params.append(channel)
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status)
+        if since is not None:
+            clauses.append("at >= ?")
+            params.append(_stamp(since))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT doc FROM deliveries WHERE {' AND '.join(clauses)} "
+                "ORDER BY at DESC, id LIMIT ?", [*params, int(limit)],
+            ).fetchall()
+        return [Delivery.model_validate_json(row["doc"]) for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
