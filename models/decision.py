@@ -225,15 +225,21 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
         return transform(self.vectorizers_, list(X), self.dense_weight)
 
     def text_log_odds(
-        self, X: Sequence[TextView], features: sp.csr_matrix | None = None  # noqa: N803
+        self,
+        X: Sequence[TextView],  # noqa: N803
+        features: sp.csr_matrix | None = None,
+        narrative: np.ndarray | None = None,
     ) -> np.ndarray:
         """Log-odds of P(misleading | text, on topic) from the text alone: the mean of the two
         models' views (the misleading-or-not model, and the narrative model's mass on the seven
-        misleading labels), at the corpus's base rate."""
+        misleading labels), at the corpus's base rate. ``narrative`` is the narrative model's
+        probabilities when the caller has them already."""
         matrix = self.features(X) if features is None else features
         column = list(self.misleading_.classes_).index(1)
         p_model = self.misleading_.predict_proba(matrix)[:, column]
-        mass = self._narrative_proba(matrix)[:, self._misleading_columns()].sum(axis=1)
+        if narrative is None:
+            narrative = self._narrative_proba(matrix)
+        mass = narrative[:, self._misleading_columns()].sum(axis=1)
         return logit((p_model + mass) / 2.0)
 
     def _narrative_proba(self, matrix: sp.csr_matrix) -> np.ndarray:
@@ -259,10 +265,11 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
         X: Sequence[TextView],  # noqa: N803
         prevalence: float | None = None,
         features: sp.csr_matrix | None = None,
+        narrative: np.ndarray | None = None,
     ) -> np.ndarray:
         """Calibrated P(misleading | text, source kind) of each item (as if on topic)."""
         views = list(X)
-        z = self.text_log_odds(views, features)
+        z = self.text_log_odds(views, features, narrative)
         calibrated = self.calibration_["slope"] * z + self.calibration_["intercept"]
         return expit(calibrated + self.prior_log_odds([v.source_kind for v in views], prevalence))
 
@@ -279,8 +286,8 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
             return []
         matrix = self.features(views) if features is None else features
         p_topic = self.relevance_.predict_proba(matrix)[:, list(self.relevance_.classes_).index(1)]
-        p_mis = self.misleading_probability(views, prevalence, matrix)
         narrative = self._narrative_proba(matrix)
+        p_mis = self.misleading_probability(views, prevalence, matrix, narrative)
         labels = [str(c) for c in self.narrative_.classes_]
         misleading = self._misleading_columns()
         strong = self._strong_similarity()
@@ -333,8 +340,8 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
         views = list(X)
         matrix = self.features(views)
         p_topic = self.relevance_.predict_proba(matrix)[:, list(self.relevance_.classes_).index(1)]
-        p_mis = self.misleading_probability(views, features=matrix)
         narrative = self._narrative_proba(matrix)
+        p_mis = self.misleading_probability(views, features=matrix, narrative=narrative)
         misleading = self._misleading_columns()
         out = np.zeros((len(views), len(self.classes_)))
         column = {str(c): i for i, c in enumerate(self.classes_)}

@@ -277,7 +277,10 @@ def _starts_negated(phrase: str) -> bool:
 
 
 def cue_hits(
-    text: str, tokens: Sequence[tuple[int, int]], unaccented: bool | None = None
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    unaccented: bool | None = None,
+    scanned: Sequence[LexiconHit] | None = None,
 ) -> list[LexiconHit]:
     """The cue phrases of ``text`` that a reader would agree are there.
 
@@ -285,7 +288,8 @@ def cue_hits(
     only when it starts and ends on word boundaries of the segmentation ("khẩn" is not in
     "khẩn trương", "lợi nhuận" not in "phi lợi nhuận"), when no negator governs it ("không lợi
     nhuận", "không bị phạt"; the cue's own leading negation, as in "không có chuyện", is part of
-    the cue), and when "gấp" urges rather than multiplies ("gấp nhiều lần").
+    the cue), and when "gấp" urges rather than multiplies ("gấp nhiều lần"). ``scanned`` is
+    ``LEXICON.scan(text, unaccented)`` when the caller has it already.
     """
     if unaccented is None:
         unaccented = is_unaccented(text)
@@ -303,7 +307,7 @@ def cue_hits(
         return surface[start:end]
 
     kept: list[LexiconHit] = []
-    for hit in LEXICON.scan(text, unaccented):
+    for hit in LEXICON.scan(text, unaccented) if scanned is None else scanned:
         if hit.group == TOPIC_GROUP:
             continue
         first, last = starts.get(hit.start), ends.get(hit.end)

@@ -226,12 +226,13 @@ def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[
         starts: list[int] = []
         cues: dict[str, list[str]] = {}
         text: str = doc._.text
-        for hit in LEXICON.scan(text, doc._.unaccented):
+        scanned = LEXICON.scan(text, doc._.unaccented)
+        for hit in scanned:
             if hit.group == TOPIC_GROUP:
                 terms.append(hit.phrase)
                 starts.append(hit.start)
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
-        for hit in cue_hits(text, tokens, doc._.unaccented):
+        for hit in cue_hits(text, tokens, doc._.unaccented, scanned):
             cues.setdefault(hit.group, []).append(hit.phrase)
         doc._.topic_terms = terms
         doc._.topic_starts = starts
