@@ -10,10 +10,10 @@ from core.ids import doc_id_for_url
 from core.records import ReviewVerdict
 from core.settings import load_settings
 from crawlers.localsite import LocalSite
-from flows.model_registry import active_model_dir
 from index.factory import open_store
 from index.query import SearchQuery
 from models.enrich import enrich
+from models.registry import active_model_dir
 from tests.crawlers.pages import article_html, sitemap, write
 
 PAGE = "/bai/dap-thuy-dien-vo-1000099.html"
