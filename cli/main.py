@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.run",
     "cli.watch",
     "cli.serve",
+    "cli.runs",
     "cli.search",
     "cli.review",
     "cli.users",

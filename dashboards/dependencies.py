@@ -4,6 +4,7 @@ client address."""
 from __future__ import annotations
 
 import threading
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 
@@ -18,6 +19,11 @@ _OPENING = threading.Lock()
 def store_of(request: Request) -> ItemStore:
     store: ItemStore = request.app.state.store
     return store
+
+
+def zone_of(request: Request) -> ZoneInfo:
+    """The configured zone (``KIEMCHUNG_TIMEZONE``): pages show, filter and export in it."""
+    return ZoneInfo(request.app.state.settings.timezone)
 
 
 def users_of(request: Request) -> UserStore:
