@@ -15,7 +15,8 @@ from tests.factories import make_item
 
 def test_search_page_highlights_and_facets(analyst: TestClient) -> None:
     html = analyst.get("/search", params={"q": "thuy dien"}).text
-    assert "<mark>thủy điện</mark>" in html  # the word, marked as one
+    # The folded query matches the word as a phrase, and the phrase is marked whole.
+    assert "<mark>thủy điện</mark>" in html
     assert 'id="facets"' in html and "facebook-pages" in html
     assert "<script>window.__pwned" not in html
 
