@@ -61,14 +61,16 @@ def review_some(store: ItemStore) -> dict[str, str]:
     xss, copy, quiet, *rumours = items
     store.record_verdict(_verdict(xss.id, "confirmed", evidence=[REBUTTAL],
                                   label="disaster_hoax", day=20))
-    store.record_verdict(_verdict(rumours[1].id, "confirmed", evidence=[], day=21))  # no link
+    store.record_verdict(_verdict(rumours[1].id, "confirmed", evidence=[],  # no link
+                                  label="disaster_hoax", day=21))
     store.record_verdict(_verdict(rumours[2].id, "not_misleading", evidence=[REBUTTAL],
                                   label="none", day=21))
     store.record_verdict(_verdict(rumours[3].id, "needs_expert", evidence=[REBUTTAL], day=21))
     store.record_verdict(_verdict(rumours[4].id, "confirmed", evidence=[
         "javascript:alert(1)", "https://evn.example/thong-cao"], label="disaster_hoax", day=10))
     # Once confirmed, then overturned: the current verdict decides, so it is not exported.
-    store.record_verdict(_verdict(rumours[5].id, "confirmed", evidence=[REBUTTAL], day=5))
+    store.record_verdict(_verdict(rumours[5].id, "confirmed", evidence=[REBUTTAL],
+                                  label="solution_myth", day=5))
     store.record_verdict(_verdict(rumours[5].id, "not_misleading", label="none", day=6))
     store.refresh()
     return {"confirmed": xss.id, "copy": copy.id, "old": rumours[4].id}
@@ -189,8 +191,12 @@ def test_export_claimreview_command(tmp_path: Path) -> None:
 def test_nothing_but_confirmed_is_ever_exported(verdict: str, tmp_path: Path) -> None:
     store = open_store(Settings(data_dir=tmp_path))
     item = make_item("https://mxh.example/p/2", label="disaster_hoax", score=0.95)
-    store.upsert([item])
-    store.record_verdict(_verdict(item.id, verdict, evidence=[REBUTTAL]))
+    original = make_item("https://mxh.example/p/1", label="disaster_hoax", score=0.95)
+    store.upsert([item, original])
+    decided = _verdict(item.id, verdict, evidence=[REBUTTAL])
+    if verdict == "duplicate":  # the verdict rules: a duplicate names its original
+        decided = decided.model_copy(update={"duplicate_of": original.id})
+    store.record_verdict(decided)
     store.refresh()
     assert list(claim_reviews(store)) == []
     store.close()
