@@ -49,10 +49,14 @@ OPTIONS = {"documentLoader": offline_loader}
 
 
 def _verdict(item_id: str, verdict: str, *, evidence: list[str] | None = None,
-             label: str | None = None, day: int = 20) -> ReviewVerdict:
+             label: str | None = None, day: int = 20,
+             duplicate_of: str | None = None) -> ReviewVerdict:
+    """A verdict the store's rules accept: a confirmed one carries a misleading label."""
+    if verdict == "confirmed" and label is None:
+        label = "disaster_hoax"
     return ReviewVerdict(item_id=item_id, verdict=verdict, label=label,  # type: ignore[arg-type]
                          evidence=evidence or [], reviewer="lan", note="ghi chú nội bộ",
-                         at=datetime(2026, 11, day, 3, 0, tzinfo=UTC))
+                         duplicate_of=duplicate_of, at=datetime(2026, 11, day, 3, 0, tzinfo=UTC))
 
 
 def review_some(store: ItemStore) -> dict[str, str]:
@@ -61,16 +65,14 @@ def review_some(store: ItemStore) -> dict[str, str]:
     xss, copy, quiet, *rumours = items
     store.record_verdict(_verdict(xss.id, "confirmed", evidence=[REBUTTAL],
                                   label="disaster_hoax", day=20))
-    store.record_verdict(_verdict(rumours[1].id, "confirmed", evidence=[],  # no link
-                                  label="disaster_hoax", day=21))
+    store.record_verdict(_verdict(rumours[1].id, "confirmed", evidence=[], day=21))  # no link
     store.record_verdict(_verdict(rumours[2].id, "not_misleading", evidence=[REBUTTAL],
                                   label="none", day=21))
     store.record_verdict(_verdict(rumours[3].id, "needs_expert", evidence=[REBUTTAL], day=21))
     store.record_verdict(_verdict(rumours[4].id, "confirmed", evidence=[
         "javascript:alert(1)", "https://evn.example/thong-cao"], label="disaster_hoax", day=10))
     # Once confirmed, then overturned: the current verdict decides, so it is not exported.
-    store.record_verdict(_verdict(rumours[5].id, "confirmed", evidence=[REBUTTAL],
-                                  label="solution_myth", day=5))
+    store.record_verdict(_verdict(rumours[5].id, "confirmed", evidence=[REBUTTAL], day=5))
     store.record_verdict(_verdict(rumours[5].id, "not_misleading", label="none", day=6))
     store.refresh()
     return {"confirmed": xss.id, "copy": copy.id, "old": rumours[4].id}
@@ -193,10 +195,8 @@ def test_nothing_but_confirmed_is_ever_exported(verdict: str, tmp_path: Path) ->
     item = make_item("https://mxh.example/p/2", label="disaster_hoax", score=0.95)
     original = make_item("https://mxh.example/p/1", label="disaster_hoax", score=0.95)
     store.upsert([item, original])
-    decided = _verdict(item.id, verdict, evidence=[REBUTTAL])
-    if verdict == "duplicate":  # the verdict rules: a duplicate names its original
-        decided = decided.model_copy(update={"duplicate_of": original.id})
-    store.record_verdict(decided)
+    duplicate_of = original.id if verdict == "duplicate" else None
+    store.record_verdict(_verdict(item.id, verdict, evidence=[REBUTTAL], duplicate_of=duplicate_of))
     store.refresh()
     assert list(claim_reviews(store)) == []
     store.close()
