@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -109,6 +110,8 @@ def _item_page(
         labels=LABELS, misleading=MISLEADING_LABELS, verdicts=VERDICTS,
         can_review=user.can(*REVIEW_ROLES), safe_url=safe_url,
         return_to=return_to, preset=preset,
+        # After a refused POST, the language switch comes back to the item page itself.
+        here=f"/items/{quote(item_id, safe='')}?back={quote(return_to, safe='')}",
         official=evidence_for_page(request, stored),
     )
 

@@ -194,6 +194,11 @@ def test_a_refused_verdict_keeps_what_was_typed(reviewer: TestClient) -> None:
     assert 'id="verdict-evidence" >https://ubnd.example/tb</textarea>' in refused.text or \
         ">https://ubnd.example/tb</textarea>" in refused.text
     assert re.search(r'value="confirmed" id="verdict-confirmed" required checked', refused.text)
+    # The language switch on that page comes back to the item, not to the POST address.
+    switch_back = re.search(r'name="back" value="([^"]+)">\s*<button[^>]*id="lang-switch"',
+                            refused.text)
+    assert switch_back and html_lib.unescape(switch_back.group(1)) == \
+        f"/items/{target.id}?back=%2Fqueue"
     missing = reviewer.post(f"/items/{target.id}/verdict",
                             data={"note": note, "csrf_token": csrf_of(page)})
     assert missing.status_code == 400 and "Hãy chọn một kết luận" in missing.text
@@ -279,3 +284,13 @@ def test_model_labels_and_verdicts_never_look_alike(
     assert 'class="tag model' in queue and "Chú giải" in queue
     item = reviewer.get(f"/items/{target.id}").text
     assert 'class="badge verdict-not_misleading"' in item
+
+
+def test_a_failed_sign_in_keeps_the_user_name(app: FastAPI) -> None:
+    client = TestClient(app)
+    token = csrf_of(client.get("/login").text)
+    failed = client.post("/login", data={"username": "lan", "password": "sai-mat-khau",
+                                         "csrf_token": token})
+    assert failed.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu" in failed.text
+    assert 'name="username" autocomplete="username" required value="lan"' in failed.text
+    assert 'value="sai-mat-khau"' not in failed.text
