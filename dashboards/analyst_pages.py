@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import QueryParams
 
-from core.clock import VIETNAM_TZ, now_utc
+from core.clock import now_utc
 from core.labels import LABELS
-from dashboards.dependencies import store_of
+from dashboards.dependencies import store_of, zone_of
 from dashboards.filters import MAX_WINDOW, SOURCE_KINDS, PageFilters, page_filters
 from dashboards.paging import pager
 from dashboards.render import clean_highlight
@@ -32,7 +32,7 @@ FACETS: tuple[tuple[str, AggregateBy], ...] = (
     ("source_kind", "source_kind"), ("province", "province"), ("entity", "entity"),
 )
 FACET_SIZE = 10
-#: The charts page's quick ranges, in days back from today (Vietnam).
+#: The charts page's quick ranges, in days back from today (the configured zone's).
 QUICK_RANGES = (7, 30, 90, 365)
 
 
@@ -89,7 +89,7 @@ def _saved_context(request: Request, user: User) -> dict[str, Any]:
 def search(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
-    filters = page_filters(request.query_params, default_sort="relevance")
+    filters = page_filters(request.query_params, default_sort="relevance", zone=zone_of(request))
     result = store_of(request).search(filters.query())
     pages = pager(filters.page, result.total, filters.size,
                   lambda n: filters.url("/search", page=n), MAX_WINDOW // filters.size)
@@ -107,8 +107,9 @@ def search(
 def charts(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
-    filters = page_filters(request.query_params)
-    today = now_utc().astimezone(VIETNAM_TZ).date()
+    zone = zone_of(request)
+    filters = page_filters(request.query_params, zone=zone)
+    today = now_utc().astimezone(zone).date()
     quick = [
         (days, filters.url("/charts", page=None, date_to="",
                            date_from=(today - timedelta(days=days - 1)).isoformat()))

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from core.clock import now_utc
 from core.labels import LABELS, MISLEADING_LABELS, VERDICTS, is_misleading
 from core.records import ReviewVerdict
-from dashboards.dependencies import store_of
+from dashboards.dependencies import store_of, zone_of
 from dashboards.filters import MAX_WINDOW, SOURCE_KINDS, page_filters
 from dashboards.known_claims import lookup
 from dashboards.official_evidence import evidence_for_page
@@ -34,6 +34,7 @@ from dashboards.verdicts import (
     record,
 )
 from index.query import StoredItem
+from index.revisions import word_diff
 from index.store import ItemStore
 from index.verdict_rules import InvalidVerdict
 
@@ -65,7 +66,8 @@ def favicon() -> Response:
 def queue(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
-    filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True)
+    filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True,
+                           zone=zone_of(request))
     store = store_of(request)
     result = store.search(filters.query())
     sources = store.aggregate(filters.query(paged=False), by="source", size=30)
@@ -99,6 +101,7 @@ def _item_page(
         raise HTTPException(status_code=404)
     indexed = stored.indexed
     body = "\n\n".join(part for part in (indexed.item.lead, indexed.item.text) if part)
+    previous = indexed.revisions[-1] if indexed.revisions else None
     return render(
         request, "item.html", status_code=400 if form_error else 200,
         stored=stored, item=indexed.item, form_error=form_error, typed=typed or {},
@@ -113,6 +116,8 @@ def _item_page(
         # After a refused POST, the language switch comes back to the item page itself.
         here=f"/items/{quote(item_id, safe='')}?back={quote(return_to, safe='')}",
         official=evidence_for_page(request, stored),
+        previous=previous,
+        edit=word_diff(previous.text, indexed.item.text) if previous else [],
     )
 
 

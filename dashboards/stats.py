@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from core.clock import VIETNAM_TZ
 from core.labels import MISLEADING_LABELS
 from index.query import SearchQuery
 from index.store import ItemStore
@@ -32,8 +31,9 @@ def flagged_timeline(store: ItemStore, query: SearchQuery) -> dict[str, object]:
         for label in (query.labels or MISLEADING_LABELS)
     }
     seen = sorted({day for counts in per_label.values() for day in counts})
-    first = query.date_from.astimezone(VIETNAM_TZ).date() if query.date_from else None
-    last = query.date_to.astimezone(VIETNAM_TZ).date() if query.date_to else None
+    # The days picked, as the page's zone wrote them (the bounds carry that zone).
+    first = query.date_from.date() if query.date_from else None
+    last = query.date_to.date() if query.date_to else None
     if seen:
         first = first or date.fromisoformat(seen[0])
         last = last or max(date.fromisoformat(seen[-1]), first)

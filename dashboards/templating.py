@@ -6,12 +6,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
-from core.clock import VIETNAM_TZ
+from core.clock import VIETNAM_TZ, local_time, zone_label
 from core.labels import MISLEADING_LABELS
 from dashboards.i18n import Translator, pick_language
 from dashboards.redirects import local_path
@@ -20,25 +21,27 @@ from dashboards.sessions import csrf_token, current_user
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def make_templates() -> Jinja2Templates:
+#: How pages write a time: the day, the minute, the second, always on the configured zone's
+#: clock (``local_day`` and friends); ``time_zone`` names that zone on every page.
+_TIME_FORMATS = {"local_day": "%Y-%m-%d", "local_minute": "%Y-%m-%d %H:%M",
+                 "local_second": "%Y-%m-%d %H:%M:%S"}
+
+
+def make_templates(zone: ZoneInfo = VIETNAM_TZ) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     # Autoescape is Starlette's default for .html; said again because crawled text depends on it.
     templates.env.autoescape = True
-    templates.env.filters["local"] = local_time
+    for name, pattern in _TIME_FORMATS.items():
+        templates.env.filters[name] = _formatter(zone, pattern)
+    templates.env.globals["time_zone"] = zone_label(zone)
     return templates
 
 
-def local_time(moment: datetime | None, style: str = "minute") -> str:
-    """A stored (UTC) time as Vietnam's calendar shows it: ``day``, ``minute`` (with the
-    zone named) or ``second``."""
-    if moment is None:
-        return ""
-    here = moment.astimezone(VIETNAM_TZ)
-    if style == "day":
-        return here.strftime("%Y-%m-%d")
-    if style == "second":
-        return here.strftime("%Y-%m-%d %H:%M:%S")
-    return here.strftime("%Y-%m-%d %H:%M") + " (GMT+7)"
+def _formatter(zone: ZoneInfo, pattern: str) -> Any:
+    def format_time(moment: datetime | None) -> str:
+        return local_time(moment, zone).strftime(pattern) if moment else ""
+
+    return format_time
 
 
 def here_of(request: Request) -> str:

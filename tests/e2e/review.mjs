@@ -257,7 +257,7 @@ await step("every page passes axe-core; queue, item, search and charts at 1366 a
   })();
   const pages = [
     ["queue", "/queue"], ["item", `/items/${itemId}?back=/queue`], ["search", "/search?q=thuy+dien"],
-    ["charts", "/charts"],
+    ["charts", "/charts"], ["alerts", "/alerts"], ["claim-timeline", "/claims/kc-0001/timeline"],
   ];
   let minor = 0;
   for (const width of [1366, 390]) {
