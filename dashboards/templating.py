@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
-from core.clock import VIETNAM_TZ, local_time, zone_label
+from core.clock import VIETNAM_TZ, local_iso, local_time, zone_label
 from core.labels import MISLEADING_LABELS
 from dashboards.i18n import Translator, pick_language
 from dashboards.redirects import local_path
@@ -34,6 +34,8 @@ def make_templates(zone: ZoneInfo = VIETNAM_TZ) -> Jinja2Templates:
     for name, pattern in _TIME_FORMATS.items():
         templates.env.filters[name] = _formatter(zone, pattern)
     templates.env.globals["time_zone"] = zone_label(zone)
+    # Machine-readable times (<time datetime>) carry the zone's offset, not UTC's.
+    templates.env.filters["local_iso"] = lambda moment: local_iso(moment, zone) if moment else ""
     return templates
 
 
