@@ -131,7 +131,7 @@ def _write(settings: Settings, spool: Spool, batch: Path, outcome: SourceOutcome
 @task(name="process-source", task_run_name="process-{source_id}", cache_policy=NO_CACHE)
 def process_source(
     settings: Settings, run: RunDirectory, source_id: str, crawl_detail: dict[str, Any] | None,
-    crawl_error: str | None = None, ocr_budget: OcrBudget | None = None,
+    crawl_error: str | None = None, ocr_budget: OcrBudget | None = None, official: bool = False,
 ) -> SourceOutcome:
     """Classify the source's items, spool them durably, and write them to the store.
 
@@ -155,7 +155,8 @@ def process_source(
         items = _read_images(settings, items, outcome, ocr_budget)
         # ``enrich`` loads the classifier once and lets threads classify in turn.
         indexed = enrich(
-            items, flag_threshold=settings.flag_threshold, artefact_dir=active_model_dir(settings)
+            items, flag_threshold=settings.flag_threshold, artefact_dir=active_model_dir(settings),
+            official=official,
         )
         outcome.new = len(indexed)
         outcome.flagged = sum(1 for item in indexed if item.classification.flagged)
@@ -256,13 +257,14 @@ def nightly(
     ``run_key`` names the run; rerunning a key resumes it. The final state is Failed when a
     source failed, after every other source was indexed and the summary published.
     """
-    from crawlers.sources import load_sources
+    from crawlers.sources import load_sources, official_source_ids
 
     settings = load_settings()
     key = run_key or default_run_key()
     run = RunDirectory(settings.data_dir, key)
     path = Path(sources_file) if sources_file else None
     sources = [s for s in load_sources(path, base_url=base_url, only=source_ids) if s.enabled]
+    official = official_source_ids(sources)  # weighed as official notices by the classifier
     flushed = flush_spool(settings)
     ocr_budget = OcrBudget(settings.ocr_run_seconds, settings.ocr_item_seconds)
     crawls: dict[PrefectFuture[dict[str, Any]], str] = {
@@ -277,7 +279,7 @@ def nightly(
             get_run_logger().error("source %s failed: %s", source_id, exc)
             detail, error = None, f"{type(exc).__name__}: {exc}"
         processing[source_id] = process_source.submit(settings, run, source_id, detail, error,
-                                                      ocr_budget)
+                                                      ocr_budget, source_id in official)
     outcomes = []
     for source in sources:
         try:
