@@ -70,7 +70,7 @@ async def _attempt(request: Request, name: str, password: str, action: str) -> A
         return Attempt(wait=wait)
     try:
         return await checks_of(request).run(_check, users, throttle, name, password, address,
-                                            action)
+                                            action, client=address)
     except Busy:
         await run_in_threadpool(users.log, name or "-", action, f"/{action}", "refused: busy",
                                 address)
@@ -168,7 +168,8 @@ async def change_password(
         return await _page(request, "password.html", 400, error="mismatch")
     users = users_of(request)
     try:
-        changed = await checks_of(request).run(users.set_password, user.name, new_password)
+        changed = await checks_of(request).run(users.set_password, user.name, new_password,
+                                               client=client_address(request))
     except UserError:
         return await _page(request, "password.html", 400, error="weak_password")
     except Busy:

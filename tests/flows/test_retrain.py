@@ -20,7 +20,8 @@ def _seed_verdicts() -> int:
     cases = [
         ("Đập thủy điện sắp vỡ, sơ tán ngay trong đêm nay", "disaster_hoax", "confirmed",
          "disaster_hoax"),
-        ("Uống nước lá chữa được bệnh do bụi mịn PM2.5", "health_pollution", "confirmed", None),
+        ("Uống nước lá chữa được bệnh do bụi mịn PM2.5", "health_pollution", "confirmed",
+         "health_pollution"),
         ("Đầu tư tín chỉ carbon lãi 30% mỗi tháng, cam kết hoàn vốn", "green_scam", "confirmed",
          "green_scam"),
         ("EVN khuyến nghị tiết kiệm điện trong mùa nắng nóng", "disaster_hoax", "not_misleading",
