@@ -50,9 +50,9 @@ BASELINE_DAYS: Final[float] = 14.0
 #: The prior: as if one item a day had been seen (weak; two weeks of data outweigh it).
 PRIOR_ITEMS: Final[float] = 1.0
 PRIOR_HOURS: Final[float] = 24.0
-#: Strict, because about a hundred keys are checked every 15 minutes: on 450 replayed quiet days
-#: (bench/surge_bench.py) 1e-5 gave one false alarm per ~90 days and 1e-6 none, both catching a
-#: new rumour by its 5th or 6th copy.
+#: Strict, because about 80 keys are tested every 15 minutes: on 450 replayed quiet days
+#: (bench/surge_bench.py) it gave 14 false-alarm episodes (0.93 per 30 days, alerts/README.md)
+#: and caught a new rumour by its 5th or 6th copy.
 ALPHA: Final[float] = 1e-6
 MIN_COUNT: Final[int] = 5
 MIN_RATIO: Final[float] = 3.0

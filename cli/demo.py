@@ -47,10 +47,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with site:
         print(f"  demo site: {site.base_url}", file=sys.stderr)
-        summary, ok = run_nightly(
+        outcome = run_nightly(
             settings_dir=settings.data_dir, sources_file=DEMO_SOURCES_FILE,
             base_url=site.base_url,
         )
+    summary = outcome.summary
     store = open_store(settings)
     try:
         total = store.count()
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     print("  .venv/bin/kiemchung search --flagged        # flagged items, with their reasons")
     print("  .venv/bin/kiemchung search 'thuy dien'      # full text, diacritics optional")
     print("  .venv/bin/kiemchung review                  # the review web UI on 127.0.0.1:8000")
-    return 0 if ok else 1
+    return outcome.exit_code
 
 
 def _flagged() -> SearchQuery:

@@ -33,10 +33,13 @@ def crawl(
     sources_file: Path | None = None,
     progress: bool = False,
     base_url: str | None = None,
+    pending_run: str | None = None,
 ) -> CrawlReport:
     """Crawl the sources (all enabled ones, or ``source_ids``) into ``out_path`` (JSON Lines of
     ``CrawledItem``, appended and flushed item by item) with the real Scrapy engine in a child
-    process. ``base_url`` replaces ``{base_url}`` in the sources file's URLs."""
+    process. ``base_url`` replaces ``{base_url}`` in the sources file's URLs. With
+    ``pending_run`` (a run key) the written items count as seen for other runs only once the
+    caller stores them and calls ``CrawlState.mark_stored`` (the nightly run does)."""
     sources_file = sources_file or DEFAULT_SOURCES_FILE
     # Validate here too, so a bad file fails fast with the named source and field.
     load_sources(sources_file, base_url=base_url, only=source_ids)
@@ -56,6 +59,7 @@ def crawl(
             "base_url": base_url,
             "report_path": str(report_path),
             "progress": progress,
+            "pending_run": pending_run,
         }
         job_path.write_text(json.dumps(job), encoding="utf-8")
         env = dict(os.environ)

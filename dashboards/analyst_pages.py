@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from core.labels import LABELS
-from dashboards.dependencies import store_of
+from dashboards.dependencies import store_of, zone_of
 from dashboards.filters import page_filters
 from dashboards.render import clean_highlight
 from dashboards.sessions import READ_ROLES, require_roles
@@ -25,7 +25,7 @@ FACETS = ("label", "source", "province", "entity")
 def search(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
-    filters = page_filters(request.query_params, default_sort="relevance")
+    filters = page_filters(request.query_params, default_sort="relevance", zone=zone_of(request))
     store = store_of(request)
     result = store.search(filters.query())
     unpaged = filters.query(paged=False)
@@ -45,6 +45,6 @@ def search(
 def charts(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
-    filters = page_filters(request.query_params)
+    filters = page_filters(request.query_params, zone=zone_of(request))
     params = urlencode(filters.params(page=None, sort=None), doseq=True)
     return render(request, "charts.html", filters=filters, labels=LABELS, query_string=params)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,11 +15,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from core.settings import Settings, key_in_force
 from dashboards import (
+    alert_pages,
     analyst_pages,
     api,
     audit_pages,
     auth_pages,
     claimreview_api,
+    report_api,
     review_pages,
 )
 from dashboards.login_throttle import LoginThrottle
@@ -34,7 +37,10 @@ API_TITLE = "Kiểm Chứng API"
 #: The routers the app serves, in the order they are matched.
 ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router
-    for module in (auth_pages, review_pages, audit_pages, analyst_pages, api, claimreview_api)
+    for module in (
+        auth_pages, review_pages, alert_pages, audit_pages, analyst_pages, api, claimreview_api,
+        report_api,
+    )
 )
 
 
@@ -74,7 +80,7 @@ def create_app(
     app.state.users = users or UserStore.in_data_dir(settings.data_dir)
     app.state.throttle = throttle or LoginThrottle()
     app.state.password_checks = PasswordChecks()
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(ZoneInfo(settings.timezone))
     app.add_middleware(SessionMiddleware, **session_options(secret_key, secure=secure_cookies))
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")

@@ -7,16 +7,18 @@ of refused sign-ins never hides older events: filter it out, or page past it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from core.clock import VIETNAM_TZ
 from core.labels import VERDICTS
-from dashboards.dependencies import store_of, users_of
+from dashboards.dependencies import store_of, users_of, zone_of
 from dashboards.filters import MAX_WINDOW, day_start
 from dashboards.sessions import ADMIN_ROLES, require_roles
 from dashboards.templating import render
@@ -35,9 +37,10 @@ class AuditFilters:
     date_from: date | None = None
     date_to: date | None = None
     page: int = 1
+    zone: ZoneInfo = VIETNAM_TZ
 
     @classmethod
-    def from_query(cls, params: Any) -> AuditFilters:
+    def from_query(cls, params: Any, zone: ZoneInfo = VIETNAM_TZ) -> AuditFilters:
         def day(name: str) -> date | None:
             try:
                 return date.fromisoformat(params.get(name, "")) if params.get(name) else None
@@ -50,15 +53,15 @@ class AuditFilters:
             page = 1
         return cls(user=params.get("user", "").strip()[:64],
                    action=params.get("action", "").strip()[:100],
-                   date_from=day("date_from"), date_to=day("date_to"), page=page)
+                   date_from=day("date_from"), date_to=day("date_to"), page=page, zone=zone)
 
     @property
     def since(self) -> datetime | None:
-        return day_start(self.date_from) if self.date_from else None
+        return day_start(self.date_from, self.zone) if self.date_from else None
 
     @property
     def until(self) -> datetime | None:
-        return day_start(self.date_to + timedelta(days=1)) if self.date_to else None
+        return day_start(self.date_to + timedelta(days=1), self.zone) if self.date_to else None
 
     def url(self, path: str, page: int) -> str:
         params = {"user": self.user, "action": self.action,
@@ -81,9 +84,9 @@ def _pager(path: str, filters: AuditFilters, total: int, last_page: int) -> dict
 def audit(
     request: Request, user: Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
 ) -> Response:
-    filters = AuditFilters.from_query(request.query_params)
+    filters = AuditFilters.from_query(request.query_params, zone_of(request))
     if filters.action not in VERDICTS:
-        filters = AuditFilters(filters.user, "", filters.date_from, filters.date_to, filters.page)
+        filters = replace(filters, action="")
     store = store_of(request)
     criteria: dict[str, Any] = {
         "reviewer": filters.user or None, "verdict": filters.action or None,
@@ -101,7 +104,7 @@ def audit(
 def security_log(
     request: Request, user: Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
 ) -> Response:
-    filters = AuditFilters.from_query(request.query_params)
+    filters = AuditFilters.from_query(request.query_params, zone_of(request))
     users = users_of(request)
     criteria: dict[str, Any] = {
         "actor": filters.user or None, "action": filters.action or None,

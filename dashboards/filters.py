@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from fastapi import Query
+from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import QueryParams
 
@@ -29,14 +30,15 @@ MAX_WINDOW = 10_000
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 
 
-def day_start(day: date) -> datetime:
+def day_start(day: date, zone: ZoneInfo = VIETNAM_TZ) -> datetime:
+    """Midnight at the start of ``day`` on the clock of ``zone`` (the configured zone)."""
     day = min(max(day, EARLIEST), LATEST)
-    return datetime.combine(day, time.min, tzinfo=VIETNAM_TZ)
+    return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def day_end(day: date) -> datetime:
+def day_end(day: date, zone: ZoneInfo = VIETNAM_TZ) -> datetime:
     day = min(max(day, EARLIEST), LATEST)
-    return day_start(day + timedelta(days=1)) - timedelta(microseconds=1)
+    return day_start(day + timedelta(days=1), zone) - timedelta(microseconds=1)
 
 
 def _date(value: str | None) -> date | None:
@@ -62,6 +64,8 @@ class PageFilters:
     page: int = 1
     size: int = PAGE_SIZE
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The zone the days are on: the one pages show dates in.
+    zone: ZoneInfo = VIETNAM_TZ
 
     def query(self, *, paged: bool = True) -> SearchQuery:
         offset = (self.page - 1) * self.size if paged else 0
@@ -75,8 +79,8 @@ class PageFilters:
             sources=self.sources,
             flagged=self.flagged,
             review_status=self.status or None,  # type: ignore[arg-type]
-            date_from=day_start(self.date_from) if self.date_from else None,
-            date_to=day_end(self.date_to) if self.date_to else None,
+            date_from=day_start(self.date_from, self.zone) if self.date_from else None,
+            date_to=day_end(self.date_to, self.zone) if self.date_to else None,
             sort=self.sort,  # type: ignore[arg-type]
             offset=offset,
             size=size,
@@ -98,7 +102,7 @@ class PageFilters:
 
 def page_filters(
     params: QueryParams, *, default_status: str = "", default_flagged: bool | None = None,
-    default_sort: str = "score",
+    default_sort: str = "score", zone: ZoneInfo = VIETNAM_TZ,
 ) -> PageFilters:
     labels = tuple(v for v in params.getlist("label") if v in LABELS)
     sources = tuple(v.strip()[:200] for v in params.getlist("source") if v.strip())[:20]
@@ -122,6 +126,7 @@ def page_filters(
         date_to=_date(params.get("date_to")),
         sort=sort if sort in SORTS else default_sort,
         page=page,
+        zone=zone,
     )
 
 
@@ -141,6 +146,7 @@ def _strict_day(name: str, value: str | None) -> date | None:
 
 
 def api_filters(
+    request: Request,
     *,
     q: Annotated[
         str, Query(max_length=200, description="Words; diacritics optional unless exact")
@@ -156,7 +162,7 @@ def api_filters(
     flagged: Annotated[bool | None, Query()] = None,
     status: Annotated[ReviewStatus | None, Query(description="Review status")] = None,
     date_from: Annotated[str | None, Query(
-        description="First day (Vietnam time), YYYY-MM-DD", pattern=_ISO_DAY,
+        description="First day (configured zone), YYYY-MM-DD", pattern=_ISO_DAY,
         json_schema_extra={"format": "date"},
     )] = None,
     date_to: Annotated[str | None, Query(
@@ -170,6 +176,7 @@ def api_filters(
         q=q, exact=exact, labels=tuple(label), sources=tuple(source),
         status=status or "", flagged=flagged, date_from=_strict_day("date_from", date_from),
         date_to=_strict_day("date_to", date_to), sort=sort,
+        zone=ZoneInfo(request.app.state.settings.timezone),
     )
 
 

@@ -37,6 +37,7 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "audit": ("Nhật ký", "Audit log"),
     "login": ("Đăng nhập", "Sign in"),
     "logout": ("Đăng xuất", "Sign out"),
+    "times_in_zone": ("Ngày giờ theo múi giờ", "Dates and times in"),
     "username": ("Tên đăng nhập", "User name"),
     "password": ("Mật khẩu", "Password"),
     "bad_login": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
@@ -113,7 +114,7 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "current_verdict": ("Kết luận hiện tại", "Current verdict"),
     "history": ("Lịch sử kết luận", "Verdict history"),
     "reviewer": ("Người duyệt", "Reviewer"),
-    "when_utc": ("Thời điểm (UTC)", "When (UTC)"),
+    "when_utc": ("Thời điểm", "When"),
     "before": ("Trước", "Before"),
     "after": ("Sau", "After"),
     "security_log": ("Nhật ký bảo mật", "Security log"),
@@ -130,6 +131,18 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Paste the original item's id or the link to its page.",
     ),
     "cancel": ("Hủy", "Cancel"),
+    "edited": ("Đã sửa", "Edited"),
+    "edited_title": ("Bài đã được sửa sau khi thu thập", "Edited after it was collected"),
+    "edited_version": ("phiên bản", "version"),
+    "edited_fetched": ("bản trước thu thập lúc (UTC)", "previous version collected at (UTC)"),
+    "edited_after_review": (
+        "Nội dung thay đổi đáng kể sau khi đã có kết luận: mục quay lại hàng đợi để duyệt lại. "
+        "Kết luận cũ vẫn giữ cho đến khi có kết luận mới.",
+        "The text changed materially after the verdict: the item is back in the queue. The "
+        "verdict stays until a new one is recorded.",
+    ),
+    "edited_diff": ("Khác biệt so với bản trước (đỏ: bị xóa, xanh: được thêm)",
+                    "Difference from the previous version (red: removed, green: added)"),
     "forbidden": ("Bạn không có quyền làm việc này.", "You are not allowed to do this."),
     "not_found": ("Không tìm thấy.", "Not found."),
     "bad_request": ("Yêu cầu không hợp lệ.", "Bad request."),
@@ -149,6 +162,56 @@ _STRINGS: Final[dict[str, tuple[str, str]]] = {
     "role": ("Vai trò", "Role"),
     "event": ("Sự kiện", "Event"),
     "outcome": ("Kết quả", "Outcome"),
+    # surge alerts and story timelines
+    "alerts": ("Cảnh báo", "Alerts"),
+    "alert": ("Cảnh báo tăng đột biến", "Surge alert"),
+    "alerts_intro": ("Số bài bị gắn cờ của một chủ đề, một tin sai đã biết hoặc một tỉnh tăng "
+                     "vọt so với mức thường ngày của chính nó. Cảnh báo không kết luận bài nào "
+                     "sai: chỉ kết luận của người kiểm duyệt mới có giá trị.",
+                     "Flagged items of a narrative, a known false claim or a province grew far "
+                     "beyond their own usual level. An alert decides nothing about any item: "
+                     "only a reviewer's verdict does."),
+    "alerts_none": ("Không có cảnh báo nào ở mục này.", "No alert here."),
+    "alert_open": ("Đang mở", "Open"),
+    "alert_snoozed": ("Tạm ẩn", "Snoozed"),
+    "alert_acknowledged": ("Đã xử lý", "Acknowledged"),
+    "alert_all": ("Tất cả", "All"),
+    "alert_reopened": ("Đã mở lại cảnh báo", "Alert reopened"),
+    "acknowledge": ("Đánh dấu đã xử lý", "Acknowledge"),
+    "snooze": ("Tạm ẩn", "Snooze"),
+    "snooze_for": ("Tạm ẩn trong", "Snooze for"),
+    "hours": ("giờ", "hours"),
+    "reopen": ("Mở lại", "Reopen"),
+    "snoozed_until": ("Tạm ẩn đến", "Snoozed until"),
+    "acknowledged_by": ("Đã xử lý bởi", "Acknowledged by"),
+    "first_detected": ("Phát hiện lúc", "Detected"),
+    "last_detected": ("Cập nhật lúc", "Last detected"),
+    "story_started": ("Bài đầu tiên", "First copy"),
+    "copy_count": ("Số bài", "Copies"),
+    "surge_keys": ("Tăng đột biến theo", "Surging"),
+    "observed": ("Trong cửa sổ", "In the window"),
+    "expected": ("Bình thường", "Usual"),
+    "window_hours": ("Cửa sổ (giờ)", "Window (hours)"),
+    "dim_claim": ("Tin sai đã biết", "Known claim"),
+    "dim_province": ("Tỉnh, thành", "Province"),
+    "dim_label": ("Chủ đề", "Narrative"),
+    "known_claim": ("Tin sai đã kiểm chứng", "Known false claim"),
+    "timeline": ("Diễn biến", "Timeline"),
+    "timeline_of_claim": ("Diễn biến của tin sai", "Timeline of the claim"),
+    "timeline_hint": ("Mỗi hàng là một nguồn, mỗi chấm là một bài; đường bậc thang là tổng số "
+                      "bài; vạch xanh là lúc có thông tin chính thức bác bỏ.",
+                      "One row per source, one dot per copy; the steps are the running count "
+                      "of copies; a green line marks an official denial."),
+    "official_denial": ("Thông tin chính thức", "Official word"),
+    "no_denial": ("Chưa thấy thông tin chính thức bác bỏ từ các nguồn chính thức.",
+                  "No official denial found among the official sources yet."),
+    "denial_after": ("Thông tin chính thức đầu tiên sau bài đầu tiên", "First official word after "
+                     "the first copy"),
+    "minutes": ("phút", "minutes"),
+    "sources_count": ("Số nguồn", "Sources"),
+    "days_back": ("Số ngày gần nhất", "Last days"),
+    "time_vn": ("Thời điểm (giờ Việt Nam)", "Time (Vietnam)"),
+    "show": ("Xem", "Show"),
 }
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.labels import LABELS, MISLEADING_LABELS, VERDICTS, is_misleading
-from dashboards.dependencies import store_of
+from dashboards.dependencies import store_of, zone_of
 from dashboards.filters import page_filters
 from dashboards.known_claims import lookup
 from dashboards.official_evidence import evidence_for_page
@@ -28,6 +28,7 @@ from dashboards.verdicts import (
     evidence_links,
     record,
 )
+from index.revisions import word_diff
 
 router = APIRouter(include_in_schema=False)
 MAX_BULK = 100
@@ -51,7 +52,8 @@ def favicon() -> Response:
 def queue(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
-    filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True)
+    filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True,
+                           zone=zone_of(request))
     store = store_of(request)
     result = store.search(filters.query())
     sources = store.aggregate(filters.query(paged=False), by="source", size=30)
@@ -78,6 +80,7 @@ def item_page(
         raise HTTPException(status_code=404)
     indexed = stored.indexed
     body = "\n\n".join(part for part in (indexed.item.lead, indexed.item.text) if part)
+    previous = indexed.revisions[-1] if indexed.revisions else None
     return render(
         request, "item.html", stored=stored, item=indexed.item,
         body=mark_sentences(body, indexed.enrichment.claim_sentences),
@@ -90,6 +93,8 @@ def item_page(
         return_to=local_path(request.query_params.get("back"), "/queue"),
         preset=request.query_params.get("verdict", ""),
         official=evidence_for_page(request, stored),
+        previous=previous,
+        edit=word_diff(previous.text, indexed.item.text) if previous else [],
     )
 
 

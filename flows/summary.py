@@ -22,6 +22,7 @@ class SourceOutcome(BaseModel):
     spooled: int = Field(default=0, description="Kept on local disk until the store is back")
     resumed: bool = Field(default=False, description="Finished by an earlier attempt of this run")
     messages: list[str] = Field(default_factory=list)
+    ran_on: str = Field(default="", description="Host and process that crawled and stored it")
     ocr_images: int = Field(default=0, description="Images of new items given to OCR")
     ocr_read: int = Field(default=0, description="Images in which OCR read text")
     ocr_seconds: float = Field(default=0.0, description="Time OCR took for this source")
@@ -38,6 +39,16 @@ class RunSummary(BaseModel):
     sources: list[SourceOutcome] = Field(default_factory=list)
     flushed_from_spool: int = 0
     waiting_in_spool: int = Field(default=0, description="Batches still on disk after the run")
+    waiting_items: int = Field(default=0, description="Items in those batches, not in the store")
+    quarantined: list[str] = Field(
+        default_factory=list, description="Unreadable spool batches moved aside, with the reason"
+    )
+    recovered_items: int = Field(
+        default=0, description="Items of interrupted earlier runs this run classified and stored"
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="What the run did besides its sources, in words"
+    )
     expired: int | None = Field(
         default=None, description="Items past the retention period deleted; None: not checked"
     )
@@ -75,7 +86,8 @@ class RunSummary(BaseModel):
             f"# Kết quả chạy đêm {self.run_key}",
             "",
             f"Kho dữ liệu (store): {self.store}. Ghi bù từ hàng đợi cục bộ (flushed from spool): "
-            f"{self.flushed_from_spool}. Lô còn chờ (batches waiting): {self.waiting_in_spool}. "
+            f"{self.flushed_from_spool}. Lô còn chờ (batches waiting): {self.waiting_in_spool} "
+            f"({self.waiting_items} bài chưa vào kho, items not in the store). "
             f"Xoá do hết hạn lưu trữ (expired by retention): "
             f"{'chưa kiểm tra' if self.expired is None else self.expired}.",
             "",
@@ -91,6 +103,10 @@ class RunSummary(BaseModel):
         rows += ["", self.ocr_line() + "."]
         if self.failed_sources:
             rows += ["", f"**Nguồn lỗi (failed sources): {', '.join(self.failed_sources)}**"]
+        if self.waiting_items:
+            rows += ["", f"**{self.waiting_items} bài chờ trên đĩa, chưa vào kho "
+                         f"(items wait on local disk, not in the store)**"]
+        rows += [""] + [f"- {note}" for note in [*self.notes, *self.quarantined]]
         return "\n".join(rows)
 
     def text(self) -> str:
@@ -110,8 +126,11 @@ class RunSummary(BaseModel):
         )
         lines.append(
             f"  flushed from spool {self.flushed_from_spool}, "
-            f"batches waiting {self.waiting_in_spool}, "
+            f"batches waiting {self.waiting_in_spool} ({self.waiting_items} items not in the "
+            f"store), "
             f"expired by retention {'not checked' if self.expired is None else self.expired}"
         )
         lines.append(f"  {self.ocr_line()}")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        lines.extend(f"  QUARANTINED: {problem}" for problem in self.quarantined)
         return "\n".join(lines)

@@ -25,7 +25,7 @@ from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
 
 from core.clock import now_utc, parse_iso
 from index.documents import PIPELINE_FIELDS, rebuilt_document
-from index.es_schema import IndexNames, ensure_template, load_schema
+from index.es_schema import IndexLayout, IndexNames, ensure_template, load_schema
 from index.query import MigrationReport
 
 COPY_BATCH = 500
@@ -54,18 +54,28 @@ def _max_seq_no(client: Elasticsearch, index: str) -> int:
 
 
 def migrate_items(
-    client: Elasticsearch, names: IndexNames, *, on_copied: Callable[[], object] | None = None
+    client: Elasticsearch, names: IndexNames, *, on_copied: Callable[[], object] | None = None,
+    shards: int | None = None,
 ) -> MigrationReport:
     """Run the migration; ``on_copied`` runs between the copy and the alias switch, the window
-    where a concurrent write would be lost without the catch-up (tests write there)."""
+    where a concurrent write would be lost without the catch-up (tests write there).
+
+    The new index has ``shards`` primary shards (the live index's count when ``None``) and as
+    many replicas as the live index has now, however they were set."""
     alias = names.items_alias
     old = live_index(client, alias)
+    live = client.indices.get_settings(index=old, name="index.number_of_*")[old]["settings"]
+    layout = IndexLayout(
+        shards=shards or int(live["index"]["number_of_shards"]),
+        replicas=int(live["index"]["number_of_replicas"]),
+    )
     client.indices.refresh(index=old)
     mark = _max_seq_no(client, old)
     new = names.items_migration_index(now_utc().strftime("%Y%m%d%H%M%S%f"))
     # The template, versioned with the code, is what gives the new index its schema.
     ensure_template(client, names.items_template, names.items_pattern, load_schema("items"))
-    client.indices.create(index=new)
+    client.indices.create(index=new, settings={"number_of_shards": layout.shards,
+                                               "number_of_replicas": layout.replicas})
     copied, _ = helpers.bulk(
         client,
         (

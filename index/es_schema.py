@@ -83,19 +83,58 @@ class IndexNames:
         return f"{self.items_index}-{stamp}"
 
 
-def ensure_index(client: Elasticsearch, alias: str, index: str, schema: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class IndexLayout:
+    """How many primary shards and replicas an index gets: a cluster owner's choice
+    (``KIEMCHUNG_ES_SHARDS`` and ``KIEMCHUNG_ES_REPLICAS``), not the schema's."""
+
+    shards: int = 1
+    replicas: int = 0
+
+    def settings(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The schema's index settings with this layout."""
+        return {**schema["settings"], "number_of_shards": self.shards,
+                "number_of_replicas": self.replicas}
+
+
+def missing_fields(live: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """The properties of ``wanted`` (a mapping's ``properties``) that ``live`` lacks, nested
+    objects compared field by field."""
+    missing: dict[str, Any] = {}
+    for name, spec in wanted.items():
+        have = live.get(name)
+        if have is None:
+            missing[name] = spec
+        elif "properties" in spec:
+            inner = missing_fields(have.get("properties", {}), spec["properties"])
+            if inner:
+                missing[name] = {**spec, "properties": inner}
+    return missing
+
+
+def ensure_index(
+    client: Elasticsearch, alias: str, index: str, schema: dict[str, Any],
+    layout: IndexLayout | None = None,
+) -> None:
     """Create ``index`` with ``schema`` and point ``alias`` at it, unless the alias exists.
 
-    Where the alias exists, fields the schema added since (additive changes only) are put on
-    the index behind it, so an older index keeps accepting what the code now writes.
+    Where the alias exists, its mapping is read, and only fields the schema added since
+    (additive changes only) are put on the index behind it. A store opened on an up-to-date
+    index therefore only reads index metadata: the nightly run's credentials need no right to
+    change mappings or settings (``docs/OPERATIONS.md``).
     """
     if client.indices.exists_alias(name=alias):
-        client.indices.put_mapping(index=alias, properties=schema["mappings"]["properties"])
+        live = client.indices.get_mapping(index=alias)
+        for name, body in live.items():
+            properties = body.get("mappings", {}).get("properties", {})
+            missing = missing_fields(properties, schema["mappings"]["properties"])
+            if missing:
+                client.indices.put_mapping(index=name, properties=missing)
         return
     try:
         client.indices.create(
             index=index,
-            settings=schema["settings"],
+            settings=(layout or IndexLayout()).settings(schema),
             mappings=schema["mappings"],
             aliases={alias: {"is_write_index": True}},
         )
@@ -111,10 +150,13 @@ def ensure_template(client: Elasticsearch, name: str, pattern: str, schema: dict
     """Put (or refresh) the composable index template that gives every index matching
     ``pattern`` the schema: a versioned index made by hand or by a migration gets the same
     settings and mappings as the one ``ensure_index`` made."""
+    # No shard or replica counts here: those are the cluster owner's, given at creation.
+    settings = {key: value for key, value in schema["settings"].items()
+                if key not in {"number_of_shards", "number_of_replicas"}}
     client.indices.put_index_template(
         name=name,
         index_patterns=[pattern],
-        template={"settings": schema["settings"], "mappings": schema["mappings"]},
+        template={"settings": settings, "mappings": schema["mappings"]},
         priority=200,
         meta={"schema_version": schema["mappings"].get("_meta", {}).get("schema_version")},
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from queue import Empty, Queue
+from itertools import islice
 from typing import Any, Literal
 
 from elasticsearch import (
@@ -17,11 +18,12 @@ from elasticsearch import (
     helpers,
 )
 from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import SSLError as TlsError
 
 from core.clock import as_utc, now_utc, parse_iso
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
-from core.settings import Settings
+from core.settings import Settings, SettingsError
 from index.copies import copies_of
 from index.documents import (
     PIPELINE_FIELDS,
@@ -30,7 +32,7 @@ from index.documents import (
     stored_item,
     to_document,
 )
-from index.es_schema import IndexNames, ensure_index, load_schema
+from index.es_schema import IndexLayout, IndexNames, ensure_index, load_schema
 from index.es_search import SORTS, query_dsl
 from index.highlight import search_hit
 from index.query import (
@@ -49,6 +51,9 @@ from index.store import StoreUnavailable
 from index.verdict_rules import check_verdict
 
 BULK_CHUNK = 500
+#: Bulk requests in flight at once: while the node indexes one chunk, the next is built,
+#: encoded and sent, so neither side waits on the other.
+BULK_IN_FLIGHT = 2
 # A reviewer's verdict and a nightly re-index may touch one document at once; the update API
 # re-applies a partial update on a version conflict, so both changes survive.
 RETRY_ON_CONFLICT = 5
@@ -64,43 +69,6 @@ PIT_KEEP_ALIVE = "2m"
 _READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
 #: Spellings returned by one vocabulary look-up; a query has at most a few dozen candidates.
 _VOCABULARY_HITS = 2000
-
-
-def prefetched(actions: Iterator[dict[str, Any]], depth: int = 2 * BULK_CHUNK) -> Iterator[
-    dict[str, Any]
-]:
-    """``actions`` produced by a thread of their own, up to ``depth`` ahead of the consumer:
-    building documents (Python) overlaps with the node indexing the previous chunk."""
-    queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for action in actions:
-                if stop.is_set():
-                    return
-                queue.put(("item", action))
-            queue.put(("end", None))
-        except BaseException as exc:  # handed to the consumer, which raises it
-            queue.put(("error", exc))
-
-    worker = threading.Thread(target=produce, name="kiemchung-bulk-documents", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = queue.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        while worker.is_alive():  # let a blocked producer see the stop flag
-            try:
-                queue.get_nowait()
-            except Empty:
-                worker.join(timeout=0.05)
 
 
 def _audit_query(
@@ -124,51 +92,64 @@ def client_from_settings(settings: Settings) -> Elasticsearch:
     """An Elasticsearch client for ``settings.es_url`` with the configured credentials."""
     options: dict[str, Any] = {"request_timeout": 30, "retry_on_timeout": True, "max_retries": 2}
     if settings.es_api_key:
-        options["api_key"] = settings.es_api_key
+        options["api_key"] = api_key_option(settings.es_api_key)
     elif settings.es_username:
         options["basic_auth"] = (settings.es_username, settings.es_password or "")
     if settings.es_ca_certs:
         options["ca_certs"] = settings.es_ca_certs
-    return Elasticsearch(settings.es_url, **options)
+    # Several nodes, comma-separated: a request that cannot reach one goes to the next.
+    hosts = [url.strip() for url in (settings.es_url or "").split(",") if url.strip()]
+    return Elasticsearch(hosts, **options)
+
+
+def api_key_option(value: str) -> str | tuple[str, str]:
+    """Either form Elasticsearch hands out: the encoded key (base64 of ``id:api_key``, as
+    ``POST /_security/api_key`` returns it in ``encoded``) or ``id:api_key`` as written."""
+    key_id, colon, secret = value.strip().partition(":")
+    if colon:
+        if not key_id or not secret:
+            raise SettingsError("KIEMCHUNG_ES_API_KEY: expected ID:API_KEY or the encoded key")
+        return key_id, secret
+    return value.strip()
 
 
 class ElasticStore:
     """``ItemStore`` on an Elasticsearch 8 cluster; everything goes through aliases."""
 
     def __init__(
-        self, client: Elasticsearch, prefix: str = "kiemchung", *, initial_backoff: float = 1.0
+        self, client: Elasticsearch, prefix: str = "kiemchung", *, initial_backoff: float = 1.0,
+        layout: IndexLayout | None = None,
     ) -> None:
         self.client = client
         self.names = IndexNames(prefix)
         self.initial_backoff = initial_backoff
+        self.layout = layout or IndexLayout()
         # Words this process has put in the vocabulary already: each is sent once.
         self._known_forms: set[str] = set()
 
     def ensure_schema(self) -> None:
         with _unavailable_on_connection_error():
-            ensure_index(
-                self.client, self.names.items_alias, self.names.items_index, load_schema("items")
-            )
-            ensure_index(
-                self.client,
-                self.names.verdicts_alias,
-                self.names.verdicts_index,
-                load_schema("verdicts"),
-            )
-            ensure_index(
-                self.client,
-                self.names.deadletter_alias,
-                self.names.deadletter_index,
-                load_schema("deadletter"),
-            )
-            ensure_index(
-                self.client, self.names.words_alias, self.names.words_index, load_schema("words")
-            )
+            for alias, index, schema in (
+                (self.names.items_alias, self.names.items_index, "items"),
+                (self.names.verdicts_alias, self.names.verdicts_index, "verdicts"),
+                (self.names.deadletter_alias, self.names.deadletter_index, "deadletter"),
+                (self.names.words_alias, self.names.words_index, "words"),
+            ):
+                ensure_index(self.client, alias, index, load_schema(schema), self.layout)
 
     def _creates(
-        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str]
+        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str],
+        repeated: dict[str, IndexedItem],
     ) -> Iterator[dict[str, Any]]:
+        """Creates of the items; an id met again in the same call is kept in ``repeated``
+        (its last version) to be sent once every create has settled."""
+        seen: set[str] = set()
         for indexed in items:
+            item_id = indexed.item.id
+            if item_id in seen:
+                repeated[item_id] = indexed
+                continue
+            seen.add(item_id)
             doc = to_document(indexed)
             sent[doc["id"]] = indexed
             forms.update(forms_of(doc))
@@ -199,16 +180,22 @@ class ElasticStore:
         sent as a ``create``; those that exist already come back 409 and are sent again as
         updates. 429s are retried with backoff by the bulk helper (a create or an update by id
         applies once however often it is sent); items refused for good are dead-lettered.
-        The documents are built in a thread of their own while the previous chunk is indexed.
+        Two chunks are in flight at once (``BULK_IN_FLIGHT``), so an id given twice in one
+        call is written in a last pass, as an update, and the later version wins as it does
+        in SQLite.
         """
         report = UpsertReport()
         sent: dict[str, IndexedItem] = {}
         forms: set[str] = set()
         existing: list[IndexedItem] = []
+        repeated: dict[str, IndexedItem] = {}
         with _unavailable_on_connection_error():
-            self._bulk(prefetched(self._creates(items, sent, forms)), sent, report, existing)
+            self._bulk(self._creates(items, sent, forms, repeated), sent, report, existing)
             if existing:
                 self._bulk(self._updates(existing, sent), sent, report, [])
+            if repeated:
+                self._bulk(self._updates(repeated.values(), sent), sent, report, [])
+                report.written[:] = list(dict.fromkeys(report.written))
             self._add_forms(forms)
         return report
 
@@ -218,32 +205,49 @@ class ElasticStore:
     ) -> None:
         """Send ``actions``; a create refused because the item exists goes to ``existing``."""
         refused: list[DeadLetter] = []
-        for ok, result in helpers.streaming_bulk(
+
+        def settle(results: list[tuple[bool, dict[str, Any]]]) -> None:
+            for ok, result in results:
+                op, outcome = next(iter(result.items()))
+                item_id = str(outcome.get("_id"))
+                status = int(outcome.get("status", 0))
+                if ok:
+                    report.written.append(item_id)
+                    sent.pop(item_id, None)
+                elif op == "create" and status == 409 and item_id in sent:
+                    existing.append(sent.pop(item_id))
+                else:
+                    reason = str(outcome.get("error", outcome))
+                    report.failed[item_id] = reason
+                    if status not in _TRANSIENT_STATUSES:
+                        refused.append(
+                            DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None))
+                        )
+
+        iterator = iter(actions)
+        in_flight: deque[Future[list[tuple[bool, dict[str, Any]]]]] = deque()
+        with ThreadPoolExecutor(max_workers=BULK_IN_FLIGHT) as pool:
+            while chunk := list(islice(iterator, BULK_CHUNK)):
+                if len(in_flight) == BULK_IN_FLIGHT:
+                    settle(in_flight.popleft().result())
+                in_flight.append(pool.submit(self._send, chunk))
+            while in_flight:
+                settle(in_flight.popleft().result())
+        if refused:
+            self._dead_letter(refused)
+            report.dead_lettered.extend(letter.item_id for letter in refused)
+
+    def _send(self, chunk: list[dict[str, Any]]) -> list[tuple[bool, dict[str, Any]]]:
+        """One chunk through the bulk helper, 429s retried with backoff."""
+        return list(helpers.streaming_bulk(
             self.client,
-            actions,
+            chunk,
             chunk_size=BULK_CHUNK,
             max_retries=BULK_MAX_RETRIES,
             initial_backoff=self.initial_backoff,
             raise_on_error=False,
             raise_on_exception=True,
-        ):
-            op, outcome = next(iter(result.items()))
-            item_id = str(outcome.get("_id"))
-            status = int(outcome.get("status", 0))
-            if ok:
-                report.written.append(item_id)
-                sent.pop(item_id, None)
-                continue
-            if op == "create" and status == 409 and item_id in sent:
-                existing.append(sent.pop(item_id))
-                continue
-            reason = str(outcome.get("error", outcome))
-            report.failed[item_id] = reason
-            if status not in _TRANSIENT_STATUSES:
-                refused.append(DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None)))
-        if refused:
-            self._dead_letter(refused)
-            report.dead_lettered.extend(letter.item_id for letter in refused)
+        ))
 
     def _add_forms(self, forms: Iterable[str]) -> None:
         """Put new words in the vocabulary (create by id: a word already there stays as is).
@@ -387,7 +391,8 @@ class ElasticStore:
                     self.client.update(
                         index=self.names.items_alias,
                         id=verdict.item_id,
-                        doc={"review": review},
+                        # A new verdict answers an edit: the item leaves the queue.
+                        doc={"review": review, "edited_after_review": False},
                         if_seq_no=current["_seq_no"],
                         if_primary_term=current["_primary_term"],
                         refresh="wait_for",
@@ -522,7 +527,7 @@ class ElasticStore:
         from index.es_migration import migrate_items
 
         with _unavailable_on_connection_error():
-            report = migrate_items(self.client, self.names)
+            report = migrate_items(self.client, self.names, shards=self.layout.shards)
             self._add_forms(
                 form
                 for hit in helpers.scan(
@@ -552,6 +557,11 @@ class _unavailable_on_connection_error:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> Literal[False]:
+        if isinstance(exc, TlsError):
+            raise StoreUnavailable(
+                f"TLS error with Elasticsearch (is its certificate signed by the CA in "
+                f"KIEMCHUNG_ES_CA_CERTS, and for this host name?): {exc}"
+            ) from exc
         if isinstance(exc, ESConnectionError) or (
             isinstance(exc, TransportError) and not isinstance(exc, ApiError)
         ):

@@ -10,9 +10,13 @@ def open_store(settings: Settings) -> ItemStore:
     """The configured store, its schema ensured."""
     store: ItemStore
     if settings.uses_elasticsearch:
+        from index.es_schema import IndexLayout
         from index.es_store import ElasticStore, client_from_settings
 
-        store = ElasticStore(client_from_settings(settings), prefix=settings.index_prefix)
+        store = ElasticStore(
+            client_from_settings(settings), prefix=settings.index_prefix,
+            layout=IndexLayout(shards=settings.es_shards, replicas=settings.es_replicas),
+        )
     else:
         from index.sqlite_store import SqliteStore
 

@@ -87,7 +87,9 @@ def sql_query(query: SearchQuery, plan: QueryPlan, *, ranked: bool = True) -> Sq
         clauses.append("items.date <= ?")
         params.append(sortable_time(query.date_to))
     if query.review_status == "unreviewed":
-        clauses.append("items.review_status IS NULL")
+        # Reviewed items whose text then changed materially are back in the queue.
+        clauses.append("(items.review_status IS NULL "
+                       "OR json_extract(items.doc, '$.edited_after_review') = 1)")
     elif query.review_status is not None:
         clauses.append("items.review_status = ?")
         params.append(query.review_status)

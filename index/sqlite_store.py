@@ -320,8 +320,10 @@ class SqliteStore:
             check_verdict(verdict, lambda other: db.execute(
                 "SELECT 1 FROM items WHERE id = ?", (other,)
             ).fetchone() is not None)
+            # A new verdict is the reviewer's answer to an edit: the item leaves the queue.
             db.execute(
-                "UPDATE items SET review = ?, review_status = ? WHERE id = ?",
+                "UPDATE items SET review = ?, review_status = ?, "
+                "doc = json_set(doc, '$.edited_after_review', json('false')) WHERE id = ?",
                 (payload, verdict.verdict, verdict.item_id),
             )
             db.execute(

@@ -16,6 +16,14 @@ Elasticsearch refuses to run as root; under root the node runs as the system use
     python3 scripts/es_node.py start        # prints the URL once the node is healthy
     python3 scripts/es_node.py status
     python3 scripts/es_node.py stop
+
+Several nodes that form one cluster on loopback (for fault tests: ``kill`` one with SIGKILL,
+``start`` it again with the same name and it rejoins with its data):
+
+    python3 scripts/es_node.py cluster --name c3 --nodes 3   # prints the nodes' URLs, one a line
+    python3 scripts/es_node.py kill --name c3-2
+    python3 scripts/es_node.py start --name c3-2
+    python3 scripts/es_node.py wipe --name c3 --nodes 3
 Standard library only: it runs before the project's virtual environment exists.
 """
 
@@ -153,7 +161,20 @@ def alive(pid: int) -> bool:
     return True
 
 
-def start(name: str, port: int | None, heap: str) -> str:
+def read_layout(name: str) -> dict[str, object]:
+    """Ports and cluster membership the node was first started with (kept across restarts)."""
+    layout = run_dir(name) / "layout.json"
+    return json.loads(layout.read_text()) if layout.exists() else {}
+
+
+def start(
+    name: str, port: int | None, heap: str, *, cluster: dict[str, object] | None = None,
+    wait: bool = True,
+) -> str:
+    """Start the node ``name``; a node started before keeps its ports and its cluster.
+
+    ``cluster`` (``name``, ``seeds``, ``masters``, ``transport_port``) makes it one node of a
+    multi-node cluster instead of a single-node one."""
     state = read_state(name)
     if state and alive(int(state["pid"])) and health(str(state["url"])):  # type: ignore[arg-type]
         log(f"node {name!r} already running")
@@ -165,7 +186,15 @@ def start(name: str, port: int | None, heap: str) -> str:
         shutil.copytree(home / "config", conf)
     for sub in ("data", "logs"):
         (node_dir / sub).mkdir(parents=True, exist_ok=True)
-    http_port = port or free_port()
+    layout = read_layout(name)
+    if not layout:
+        layout = {"http_port": port or free_port(), "cluster": cluster}
+        if cluster is None:
+            layout["transport_port"] = free_port()
+        else:
+            layout["transport_port"] = cluster["transport_port"]
+        (node_dir / "layout.json").write_text(json.dumps(layout))
+    http_port = int(port or layout["http_port"])  # type: ignore[call-overload]
     url = f"http://127.0.0.1:{http_port}"
     ids = ensure_user()
     if ids:
@@ -174,13 +203,22 @@ def start(name: str, port: int | None, heap: str) -> str:
     env = dict(os.environ, ES_JAVA_HOME=java_home(), ES_PATH_CONF=str(conf),
                ES_JAVA_OPTS=f"-Xms{heap} -Xmx{heap}")
     env.pop("JAVA_HOME", None)
+    member = layout.get("cluster")
+    if isinstance(member, dict):
+        discovery = [
+            "-E", f"cluster.name=kiemchung-{member['name']}",
+            "-E", f"discovery.seed_hosts={','.join(member['seeds'])}",
+            "-E", f"cluster.initial_master_nodes={','.join(member['masters'])}",
+        ]
+    else:
+        discovery = ["-E", "discovery.type=single-node"]
     command = [
         str(home / "bin" / "elasticsearch"),
         "-E", f"node.name=kiemchung-{name}",
-        "-E", "discovery.type=single-node",
+        *discovery,
         "-E", "network.host=127.0.0.1",
         "-E", f"http.port={http_port}",
-        "-E", f"transport.port={free_port()}",
+        "-E", f"transport.port={layout['transport_port']}",
         "-E", f"path.data={node_dir / 'data'}",
         "-E", f"path.logs={node_dir / 'logs'}",
         "-E", "xpack.security.enabled=false",
@@ -195,17 +233,65 @@ def start(name: str, port: int | None, heap: str) -> str:
     )
     (node_dir / "node.json").write_text(json.dumps({"pid": process.pid, "url": url}))
     log(f"starting Elasticsearch {ES_VERSION} at {url} (logs: {node_dir / 'console.log'})")
+    if wait:
+        wait_healthy(name, process, url)
+    return url
+
+
+def wait_healthy(name: str, process: subprocess.Popen[bytes] | None, url: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = (node_dir / "console.log").read_text(errors="replace")[-3000:]
+        if process is not None and process.poll() is not None:
+            tail = (run_dir(name) / "console.log").read_text(errors="replace")[-3000:]
             raise SystemExit(f"es-node: Elasticsearch exited with {process.returncode}:\n{tail}")
         if health(url) in {"green", "yellow"}:
-            log("node is healthy")
-            return url
+            log(f"node {name!r} is healthy")
+            return
         time.sleep(1)
     stop(name)
     raise SystemExit(f"es-node: no healthy node at {url} after {START_TIMEOUT_S}s")
+
+
+def start_cluster(name: str, nodes: int, heap: str) -> list[str]:
+    """``nodes`` nodes ``NAME-1`` … ``NAME-N`` forming the cluster ``kiemchung-NAME``."""
+    names = [f"{name}-{number}" for number in range(1, nodes + 1)]
+    ports = {member: int(read_layout(member).get("transport_port") or free_port())  # type: ignore[call-overload]
+             for member in names}
+    seeds = [f"127.0.0.1:{ports[member]}" for member in names]
+    masters = [f"kiemchung-{member}" for member in names]
+    urls = [
+        start(member, None, heap, wait=False, cluster={
+            "name": name, "seeds": seeds, "masters": masters, "transport_port": ports[member],
+        })
+        for member in names
+    ]
+    for member, url in zip(names, urls, strict=True):
+        wait_healthy(member, None, url)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{urls[0]}/_cluster/health", timeout=5) as response:
+                if int(json.load(response)["number_of_nodes"]) == nodes:
+                    log(f"cluster {name!r}: {nodes} nodes joined")
+                    return urls
+        except (urllib.error.URLError, OSError, ValueError, KeyError):
+            pass
+        time.sleep(1)
+    raise SystemExit(f"es-node: the {nodes} nodes of {name!r} did not form one cluster")
+
+
+def kill(name: str) -> None:
+    """SIGKILL the node, as when its machine is lost; its data stays for a later ``start``."""
+    state = read_state(name)
+    if state and alive(int(state["pid"])):  # type: ignore[arg-type]
+        os.killpg(int(state["pid"]), signal.SIGKILL)  # type: ignore[arg-type]
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while alive(int(state["pid"])) and time.monotonic() < deadline:  # type: ignore[arg-type]
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(int(state["pid"]), os.WNOHANG)  # type: ignore[arg-type]
+            time.sleep(0.2)
+    (run_dir(name) / "node.json").unlink(missing_ok=True)
+    log(f"node {name!r} killed")
 
 
 def stop(name: str) -> None:
@@ -230,20 +316,30 @@ def stop(name: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["start", "stop", "status", "fetch", "wipe"])
+    parser.add_argument("action",
+                        choices=["start", "stop", "status", "fetch", "wipe", "cluster", "kill"])
     parser.add_argument("--name", default="dev", help="several nodes can live side by side")
     parser.add_argument("--port", type=int, help="HTTP port (default: a free one)")
     parser.add_argument("--heap", default=os.environ.get("KIEMCHUNG_ES_HEAP", "1g"))
+    parser.add_argument("--nodes", type=int, default=0,
+                        help="cluster: how many nodes (NAME-1 … NAME-N); wipe: all of them")
     args = parser.parse_args()
+    members = [f"{args.name}-{n}" for n in range(1, args.nodes + 1)] or [args.name]
     if args.action == "fetch":
         print(fetch_distribution())
     elif args.action == "start":
         print(start(args.name, args.port, args.heap))
+    elif args.action == "cluster":
+        print("\n".join(start_cluster(args.name, args.nodes or 3, args.heap)))
+    elif args.action == "kill":
+        kill(args.name)
     elif args.action == "stop":
-        stop(args.name)
+        for member in members:
+            stop(member)
     elif args.action == "wipe":
-        stop(args.name)
-        shutil.rmtree(run_dir(args.name), ignore_errors=True)
+        for member in members:
+            stop(member)
+            shutil.rmtree(run_dir(member), ignore_errors=True)
     else:
         state = read_state(args.name)
         url = str(state["url"]) if state else None

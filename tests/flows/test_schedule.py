@@ -101,7 +101,8 @@ def test_prefect_yaml_deploys_the_same_schedules_to_a_work_pool(tmp_path: object
     from flows.deployments import NIGHTLY_CRON, REPORT_CRONS, RETRAIN_CRON, SCHEDULE_TIMEZONE
 
     declared = yaml.safe_load((REPO_ROOT / "prefect.yaml").read_text("utf-8"))
-    crons = {d["name"]: d["schedules"][0]["cron"] for d in declared["deployments"]}
+    crons = {d["name"]: d["schedules"][0]["cron"] for d in declared["deployments"]
+             if d.get("schedules")}
     assert crons == {"nightly": NIGHTLY_CRON, "retrain-weekly": RETRAIN_CRON,
                      **{f"report-{k}": c for k, c in REPORT_CRONS.items()}}
 
@@ -125,3 +126,7 @@ def test_prefect_yaml_deploys_the_same_schedules_to_a_work_pool(tmp_path: object
     assert nightly.global_concurrency_limit is not None
     assert nightly.global_concurrency_limit.limit == 1
     assert half.parameters == {"kind": "half"}
+    # The pool's nightly run spreads its sources over the workers as runs of this deployment.
+    assert nightly.parameters == {"source_deployment": "kiemchung-source/source"}
+    assert {d["name"]: d["entrypoint"] for d in declared["deployments"]}["source"] == \
+        "flows/source_run.py:source_night"
