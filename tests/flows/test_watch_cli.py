@@ -136,7 +136,8 @@ def test_the_watch_deployment_runs_every_interval_one_at_a_time(tmp_path: Path) 
             runs = await client.read_flow_runs(
                 deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
                 sort=FlowRunSort.EXPECTED_START_TIME_ASC)
-        return [r.expected_start_time for r in runs if r.expected_start_time]
+        return [datetime.fromisoformat(r.expected_start_time.isoformat())
+                for r in runs if r.expected_start_time]
 
     runs = asyncio.run(scheduled())
     assert len(runs) >= 3
