@@ -29,8 +29,8 @@ test: venv
 	bash scripts/test.sh
 
 lint: venv
-	$(BIN)/ruff check core crawlers nlp models index flows dashboards cli tests bench scripts
-	$(BIN)/mypy core crawlers nlp models index flows dashboards cli
+	$(BIN)/ruff check core crawlers nlp models index reports alerts flows dashboards cli tests bench scripts
+	$(BIN)/mypy core crawlers nlp models index reports alerts flows dashboards cli
 
 bench: venv
 	bash scripts/bench.sh

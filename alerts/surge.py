@@ -50,10 +50,10 @@ BASELINE_DAYS: Final[float] = 14.0
 #: The prior: as if one item a day had been seen (weak; two weeks of data outweigh it).
 PRIOR_ITEMS: Final[float] = 1.0
 PRIOR_HOURS: Final[float] = 24.0
-#: Strict, because about a hundred keys are checked every 15 minutes: on 450 replayed quiet days
-#: (bench/surge_bench.py) 1e-5 gave one false alarm per ~90 days and 1e-6 none, both catching a
-#: new rumour by its 5th or 6th copy.
-ALPHA: Final[float] = 1e-6
+#: Strict, because about 80 keys are tested every 15 minutes. On 450 replayed quiet days
+#: (bench/surge_bench.py, alerts/README.md) 1e-6 gave 14 false-alarm episodes and 1e-7 gave 4
+#: (0.27 per 30 days), both catching each injected rumour by its 5th or 6th copy.
+ALPHA: Final[float] = 1e-7
 MIN_COUNT: Final[int] = 5
 MIN_RATIO: Final[float] = 3.0
 
@@ -192,7 +192,7 @@ def predictive_tail(
     ``window_hours`` being the window's length already weighted by its busyness.
 
     >>> expected, p = predictive_tail(6, 0, 336.0, 3.0)
-    >>> round(expected, 4), p < 1e-6
+    >>> round(expected, 4), p < 1e-7
     (0.0083, True)
     """
     exposure = method.prior_hours + baseline_hours

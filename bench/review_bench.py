@@ -157,15 +157,23 @@ def main() -> int:
     parser.add_argument("--es-url", default=os.environ.get("KIEMCHUNG_TEST_ES_URL")
                         or os.environ.get("KIEMCHUNG_ES_URL"))
     parser.add_argument("--keep", action="store_true", help="keep the bench index")
+    parser.add_argument("--pages-only", metavar="PREFIX",
+                        help="skip indexing: time the pages on the items a previous run left "
+                             "under PREFIX (kept, never deleted)")
     args = parser.parse_args()
     if not args.es_url:
         print("review_bench: give --es-url or set KIEMCHUNG_TEST_ES_URL", file=sys.stderr)
         return 2
     data_dir = Path(tempfile.mkdtemp(prefix="kiemchung-bench-"))
-    prefix = f"bench-{uuid.uuid4().hex[:8]}"
-    settings = Settings(data_dir=data_dir, es_url=args.es_url, index_prefix=prefix,
-                        secret_key="bench")
+    prefix = args.pages_only or f"bench-{uuid.uuid4().hex[:8]}"
+    # No secret key given: the app makes one in the data directory, as in production.
+    settings = Settings(data_dir=data_dir, es_url=args.es_url, index_prefix=prefix)
     store = open_store(settings)
+    if args.pages_only:
+        print(f"timing pages on {store.count():,} items already under {prefix}")
+        run_pages(store, settings, data_dir, args.requests)
+        store.close()
+        return 0
     try:
         ours, plain = index_both(store, args.n, args.round, chunk=2000)
         print(f"indexed {store.count():,} items: ElasticStore.upsert {args.n / ours:,.0f} items/s"

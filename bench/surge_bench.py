@@ -9,7 +9,7 @@ surge together into one alert, so the alert count is at most this.
 Then it injects a rumour growing from 1 to 30 copies over 6 hours at a random evening of each
 seed's history and reports how many copies had appeared when the test first fired.
 
-    python bench/surge_bench.py [--days 90] [--seeds 5]
+    python bench/surge_bench.py [--days 90] [--seeds 5] [--first-seed 0] [--alpha A]
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seeds first-seed .. first-seed + seeds - 1 (other histories)")
     parser.add_argument("--alpha", type=float, default=SurgeMethod.alpha)
     parser.add_argument("--min-count", type=int, default=SurgeMethod.min_count)
     args = parser.parse_args(argv)
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"method: {method}")
     total_days, total_episodes, keys_seen = 0, 0, set()
     detections = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         history = quiet_days(START, WARM_UP_DAYS + args.days, seed=seed)
         keys_seen |= {key for item in history for key in item.surge_keys()}
         quiet_start = START + timedelta(days=WARM_UP_DAYS)

@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "classify", help="phân loại tin (classify JSON Lines items; no server, no network)"
     )
     parser.add_argument("input", help="JSON Lines file of {id, text, title?}, or - for stdin")
-    parser.add_argument("--artefacts", type=Path, default=None, help="artefact directory")
+    parser.add_argument("--artefacts", type=Path, default=None,
+                        help="artefact directory (default: the model in use)")
     parser.set_defaults(handler=run)
 
 
@@ -87,14 +88,16 @@ def classify_stream(lines: Iterable[str], out: IO[str], artefacts: Path | None,
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
+    from models.registry import active_model_dir
+
+    artefacts = args.artefacts or active_model_dir(settings)
     if args.input == "-":
-        failures = classify_stream(sys.stdin, sys.stdout, args.artefacts, settings.flag_threshold)
+        failures = classify_stream(sys.stdin, sys.stdout, artefacts, settings.flag_threshold)
     else:
         path = Path(args.input)
         if not path.exists():
             print(f"kiemchung classify: không thấy tệp (no such file) {path}", file=sys.stderr)
             return 2
         with path.open(encoding="utf-8") as handle:
-            failures = classify_stream(handle, sys.stdout, args.artefacts,
-                                       settings.flag_threshold)
+            failures = classify_stream(handle, sys.stdout, artefacts, settings.flag_threshold)
     return 1 if failures else 0

@@ -1,44 +1,55 @@
-"""``kiemchung evaluate``: per-label scores, flag F1 and false-flag rates on the test split, then
-the same on the held-out challenge set (never trained or tuned on)."""
+"""``kiemchung evaluate``: the model in use on the real development sets (when present), the
+corpus's grouped test split, the fresh held-out set and the former challenge set, with 95%
+intervals. The model card carries exactly this report."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from core.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "evaluate", help="đánh giá bộ phân loại (evaluate the classifier on the test split)"
+        "evaluate", help="đánh giá bộ phân loại (evaluate the classifier, with 95% intervals)"
     )
-    parser.add_argument("--split", choices=("test", "dev", "train"), default="test")
+    parser.add_argument("--split", choices=("test", "train"), default="test")
     parser.add_argument("--corpus", type=Path, default=None, help="corpus directory")
-    parser.add_argument("--artefacts", type=Path, default=None, help="artefact directory")
+    parser.add_argument("--artefacts", type=Path, default=None,
+                        help="artefact directory (default: the model in use)")
     parser.add_argument("--reports", type=Path, default=None, help="report directory")
+    parser.add_argument("--eval-dir", type=Path, default=None,
+                        help="real development sets (default ../shared/eval)")
+    parser.add_argument("--heldout", type=Path, default=None,
+                        help="fresh held-out set (default models/data/heldout/heldout.jsonl)")
     parser.add_argument(
         "--challenge", type=Path, default=None,
-        help="held-out challenge set (default models/data/challenge/challenge.jsonl); "
-        "reported on, never trained or tuned on",
+        help="former challenge set (default models/data/challenge/challenge.jsonl)",
     )
     parser.add_argument("--no-challenge", action="store_true", help="skip the challenge set")
+    parser.add_argument(
+        "--write-card", action="store_true",
+        help="rewrite model_card.md and metrics.json of the evaluated artefacts with this report",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
+    from models import real_eval, registry
     from models.corpus import CORPUS_DIR, BadLine, by_split, load_corpus
     from models.evaluate import (
         CHALLENGE_FILE,
-        CHALLENGE_TITLE,
+        HELDOUT_FILE,
         REPORT_DIR,
-        evaluate,
-        load_challenge,
+        evaluate_all,
+        format_all,
         write_report,
     )
-    from models.metrics import format_heldout, format_report
     from models.predict import NarrativeClassifier
 
     bad: list[BadLine] = []
@@ -48,22 +59,39 @@ def run(args: argparse.Namespace) -> int:
     if not examples:
         print(f"kiemchung evaluate: split {args.split} is empty", file=sys.stderr)
         return 1
-    classifier = NarrativeClassifier.load(args.artefacts, flag_threshold=settings.flag_threshold)
-    metrics = evaluate(classifier, examples)
-    challenge = None
-    if not args.no_challenge:
-        held_bad: list[BadLine] = []
-        held = load_challenge(args.challenge or CHALLENGE_FILE, held_bad)
-        for line in held_bad:
-            print(f"bỏ qua (skipped) {line.path}:{line.line}: {line.reason}", file=sys.stderr)
-        if held:
-            challenge = evaluate(classifier, held, heldout=True)
-        else:
-            print(f"kiemchung evaluate: no challenge set at {args.challenge or CHALLENGE_FILE}",
-                  file=sys.stderr)
-    path = write_report(metrics, args.split, args.reports or REPORT_DIR, challenge)
-    print(format_report(metrics, f"{classifier.version} — {args.split} split"))
-    if challenge is not None:
-        print(format_heldout(challenge, f"{classifier.version} — {CHALLENGE_TITLE}"))
+    classifier = NarrativeClassifier.load(
+        args.artefacts or registry.active_model_dir(settings),
+        flag_threshold=settings.flag_threshold,
+    )
+    eval_dir = args.eval_dir or real_eval.EVAL_DIR
+    if not real_eval.available(eval_dir):
+        print(f"kiemchung evaluate: no real development sets at {eval_dir}", file=sys.stderr)
+    report = evaluate_all(
+        classifier, examples, args.split, eval_dir=eval_dir,
+        heldout_file=args.heldout or HELDOUT_FILE,
+        challenge_file=None if args.no_challenge else (args.challenge or CHALLENGE_FILE),
+    )
+    path = write_report(report, args.reports or REPORT_DIR)
+    evaluation = format_all(report)
+    if args.write_card:
+        _write_card(args.artefacts or registry.model_dir(settings), report, evaluation)
+    print(evaluation)
     print(f"report: {path} (+ .json)")
     return 0
+
+
+def _write_card(directory: Path, report: dict[str, Any], evaluation: str) -> None:
+    """The model card and metrics of ``directory`` from this very report (the search table of
+    the training run is kept)."""
+    from models import artefacts as store
+    from models import model_card
+
+    metrics_path = directory / "metrics.json"
+    previous: dict[str, Any] = (
+        json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
+    )
+    search = list(previous.get("search") or [])
+    metrics_path.write_text(json.dumps({"search": search, **report}, ensure_ascii=False, indent=2)
+                            + "\n", encoding="utf-8")
+    model_card.write(directory / "model_card.md", store.load(directory).metadata, search,
+                     evaluation)

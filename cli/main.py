@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.train",
     "cli.evaluate",
     "cli.run",
+    "cli.watch",
     "cli.serve",
     "cli.runs",
     "cli.search",

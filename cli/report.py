@@ -27,10 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dashboards.reports.gather import gather
-    from dashboards.reports.period import PeriodError, parse_period
-    from dashboards.reports.render import write_report
     from index.factory import open_store
+    from reports.gather import gather
+    from reports.period import PeriodError, parse_period
+    from reports.render import write_report
 
     settings = load_settings()
     try:

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from core.labels import LABELS
 from core.settings import load_settings
@@ -44,13 +45,15 @@ def run(args: argparse.Namespace) -> int:
     from dashboards.filters import PageFilters
     from index.factory import open_store
 
+    settings = load_settings()
+    zone = ZoneInfo(settings.timezone)
     filters = PageFilters(
         q=args.text, exact=args.exact, labels=tuple(args.label), sources=tuple(args.source),
         status=args.status or "", flagged=True if args.flagged else None,
         date_from=args.date_from, date_to=args.date_to, sort=args.sort,
-        size=max(1, min(args.limit, 500)),
+        size=max(1, min(args.limit, 500)), zone=zone,
     )
-    store = open_store(load_settings())
+    store = open_store(settings)
     out = sys.stdout
     try:
         if args.count_by:
@@ -59,19 +62,19 @@ def run(args: argparse.Namespace) -> int:
                 out.write(f"{n:>8}  {key}\n")
             return 0
         if args.format == "csv":
-            out.writelines(csv_lines(store, filters.query(paged=False)))
+            out.writelines(csv_lines(store, filters.query(paged=False), zone))
             return 0
         if args.format == "json":
-            out.writelines(json_chunks(store, filters.query(paged=False)))
+            out.writelines(json_chunks(store, filters.query(paged=False), zone))
             return 0
         if args.format == "jsonl":
             for stored in store.scan(filters.query(paged=False)):
-                out.write(json.dumps(export_row(stored), ensure_ascii=False) + "\n")
+                out.write(json.dumps(export_row(stored, zone), ensure_ascii=False) + "\n")
             return 0
         result = store.search(filters.query())
         out.write(f"{result.total} mục (items)\n")
         for hit in result.hits:
-            row = export_row(hit.stored)
+            row = export_row(hit.stored, zone)
             flag = "!" if row["flagged"] else " "
             verdict = row["verdict"] or "-"
             out.write(

@@ -14,10 +14,14 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from core.clock import now_utc
 from core.settings import load_settings
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -116,6 +120,28 @@ def _serve(args: argparse.Namespace, *, where: str) -> int:
     cron = args.nightly_cron or NIGHTLY_CRON
     print(f"kiemchung serve: nightly at `{cron}` {settings.timezone}, reports and retraining, "
           f"on {where}; Ctrl-C stops", file=sys.stderr)
+    deployments = all_deployments(settings, parameters, nightly_cron=cron)
+    watch = _watch_deployment(args)
+    if watch is not None:
+        deployments.append(watch)
     # Schedules stay active when serve stops: they are the operator's, not this process's.
-    serve(*all_deployments(settings, parameters, nightly_cron=cron), pause_on_shutdown=False)
+    serve(*deployments, pause_on_shutdown=False)
     return 0
+
+
+def _watch_deployment(args: argparse.Namespace) -> RunnerDeployment | None:
+    """The watch of the sources file's ``watch:`` section as an interval deployment, if any."""
+    from crawlers.sources import DEFAULT_SOURCES_FILE
+    from flows.watch import WatchError, build_plan, watch_deployment, watch_section
+
+    path = args.sources or DEFAULT_SOURCES_FILE
+    if not watch_section(path).get("sources"):
+        return None
+    try:
+        plan = build_plan(sources_file=path, base_url=args.base_url)
+    except WatchError as exc:
+        print(f"kiemchung serve: watch section not served: {exc}", file=sys.stderr)
+        return None
+    print(f"kiemchung serve: watch {plan.name}: {', '.join(plan.source_ids)} every "
+          f"{int(plan.every.total_seconds() // 60)} min", file=sys.stderr)
+    return watch_deployment(plan)

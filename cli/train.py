@@ -1,8 +1,9 @@
-"""``kiemchung train``: fit the relevance gate and narrative classifier, write the artefacts."""
+"""``kiemchung train``: fit the classifier, write the artefacts, evaluate them, write the card."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -24,15 +25,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--output", type=Path, default=None, help="artefact directory (default models/artefacts)"
     )
+    parser.add_argument(
+        "--search", action="store_true",
+        help="run the hyper-parameter search (models/search.py) first; slow",
+    )
+    parser.add_argument(
+        "--eval-dir", type=Path, default=None,
+        help="real development sets to calibrate on and report (default ../shared/eval)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     load_settings()  # fail early on a bad setting, like every command
     from models import artefacts as store
-    from models import model_card
-    from models.corpus import CORPUS_DIR, BadLine, load_corpus, read_verdicts
-    from models.train import train, write_metrics
+    from models import model_card, real_eval
+    from models.corpus import CORPUS_DIR, BadLine, by_split, load_corpus, read_verdicts
+    from models.evaluate import evaluate_all, format_all
+    from models.predict import NarrativeClassifier
+    from models.train import train
 
     bad: list[BadLine] = []
     examples = load_corpus(args.corpus or CORPUS_DIR, args.extra, bad)
@@ -43,18 +54,21 @@ def run(args: argparse.Namespace) -> int:
     if not examples:
         print("kiemchung train: không có dữ liệu (no examples)", file=sys.stderr)
         return 1
-    result = train(examples, log=lambda msg: print(msg, file=sys.stderr))
+    eval_dir = args.eval_dir or real_eval.EVAL_DIR
+    result = train(examples, log=lambda msg: print(msg, file=sys.stderr),
+                   run_search=args.search, eval_dir=eval_dir)
     directory = args.output or store.ARTEFACT_DIR
     store.save(result.artefacts, directory)
-    write_metrics(result, directory)
-    model_card.write(
-        directory / "model_card.md", result.artefacts.metadata, result.cv_metrics,
-        result.test_metrics,
+    # Measured on the artefacts as saved, through the path ``kiemchung evaluate`` takes.
+    classifier = NarrativeClassifier.load(directory)
+    report = evaluate_all(classifier, by_split(examples, "test"), "test", eval_dir=eval_dir)
+    evaluation = format_all(report)
+    (directory / "metrics.json").write_text(
+        json.dumps({"search": result.search_table, **report}, ensure_ascii=False, indent=2)
+        + "\n", encoding="utf-8",
     )
+    model_card.write(directory / "model_card.md", result.artefacts.metadata,
+                     result.search_table, evaluation)
+    print(evaluation)
     print(f"version {result.artefacts.version} -> {directory}")
-    test = result.test_metrics
-    if test:
-        print(f"test: flag F1 {test['flag_f1']:.3f}, macro-F1 {test['macro_f1_misleading']:.3f}"
-              f", opinion flagged {test['opinion_flagged_share']}"
-              f", debunks flagged {test['debunk_flagged_share']}")
     return 0

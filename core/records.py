@@ -58,6 +58,10 @@ class CrawledItem(BaseModel):
     language: str = "vi"
     content_hash: str | None = Field(default=None, description="Hash of the normalised body")
     duplicate_of: str | None = Field(default=None, description="Id of the first copy seen")
+    version: int = Field(default=1, ge=1, description="1, then +1 each time a re-check of the "
+                         "page finds its body changed (a correction or a stealth edit)")
+    previous_hash: str | None = Field(default=None,
+                                      description="content_hash of the version this replaces")
     metadata: dict[str, str] = Field(default_factory=dict)
     images: list[ItemImage] = Field(
         default_factory=list, description="Attached images and the lead image, with OCR text"
@@ -122,6 +126,23 @@ class Enrichment(BaseModel):
     )
 
 
+class Revision(BaseModel):
+    """An earlier version of an item, kept when a re-check found its page changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    content_hash: str | None = None
+    title: str = ""
+    text: str = ""
+    fetched_at: datetime
+
+    @field_validator("fetched_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return as_utc(value)
+
+
 class IndexedItem(BaseModel):
     """An item as stored in the index: crawl fields, enrichment and classification.
 
@@ -135,6 +156,12 @@ class IndexedItem(BaseModel):
     enrichment: Enrichment = Field(default_factory=Enrichment)
     classification: Classification
     indexed_at: datetime = Field(default_factory=now_utc)
+    revisions: list[Revision] = Field(
+        default_factory=list, description="Earlier versions of the text, oldest first")
+    edited_after_review: bool = Field(
+        default=False, description="The text changed materially after a reviewer's verdict: "
+        "the item is back in the review queue; the verdict itself stays until a reviewer "
+        "records a new one")
 
     @property
     def id(self) -> str:
@@ -154,6 +181,11 @@ class ReviewVerdict(BaseModel):
     duplicate_of: str | None = None
     reviewer: str
     at: datetime = Field(default_factory=now_utc)
+    undoes: datetime | None = Field(
+        default=None,
+        description="Set on an audit entry that undid the verdict recorded at this time; "
+        "the other fields repeat the verdict undone",
+    )
 
     @field_validator("label")
     @classmethod
@@ -166,6 +198,11 @@ class ReviewVerdict(BaseModel):
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         return as_utc(value)
+
+    @field_validator("undoes")
+    @classmethod
+    def _undone_utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value) if value is not None else None
 
 
 

@@ -85,6 +85,11 @@ class Settings:
     retention_days: int = field(
         default=730, metadata={"help": "Items older than this are deleted (0 keeps all)"}
     )
+    recheck_days: int = field(
+        default=7, metadata={"help": "Articles first fetched within this many days are asked "
+                             "again each crawl (conditional request) to catch corrections "
+                             "(0: never)"}
+    )
     secret_key: str | None = field(
         default=None,
         repr=False,
@@ -98,17 +103,14 @@ class Settings:
         default=1800.0, metadata={"help": "Most seconds OCR may spend in one nightly run"}
     )
     timezone: str = field(
-        default="Asia/Ho_Chi_Minh", metadata={"help": "Zone of schedules and reports"}
+        default="Asia/Ho_Chi_Minh",
+        metadata={"help": "Zone of schedules and reports, and of every date the app shows, "
+                          "filters on and exports"},
     )
-    # -- fast response: links, official sources, notification routing and channels --------
+    # -- fast response: links, notification routing and channels --------
     app_url: str = field(
         default="http://127.0.0.1:8000",
         metadata={"help": "Address of the review app, for the links in notifications"},
-    )
-    official_sources: str | None = field(
-        default=None,
-        metadata={"help": "Ids of official sources, comma-separated: their items are the "
-                          "denials on a story's timeline"},
     )
     notify_rules: str = field(
         default="surge: *; match: * >= 0.8",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from core.settings import Settings
+from crawlers.net.host_limits import HostLimits
 from crawlers.net.resolver import RefusedHosts
 from crawlers.state import CrawlState
 
@@ -23,6 +24,7 @@ class RunContext:
     started: datetime | None = None
     claimed: set[str] = field(default_factory=set)
     refused_hosts: RefusedHosts = field(default_factory=RefusedHosts)
+    host_limits: HostLimits = field(default_factory=HostLimits)  # one limit per host for the run
     events: IO[str] | None = None  # progress lines for the parent process
     _out: IO[str] | None = None
 

@@ -43,6 +43,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the request log is kept in memory for the tests instead
 
     def do_GET(self) -> None:  # noqa: N802
+        self.server.arrive()
+        try:
+            if self.server.hold_seconds:
+                time.sleep(self.server.hold_seconds)
+            self._answer()
+        finally:
+            self.server.depart()
+
+    def _answer(self) -> None:
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         self.server.record(path, parts.query)
@@ -120,6 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
         modified = formatdate(int(target.stat().st_mtime), usegmt=True)
         if self._not_modified(etag, int(target.stat().st_mtime)):
+            self.server.record_not_modified(path)
             return self._send(304, b"", content_type, ETag=etag, Last_Modified=modified)
         self._send(200, body, content_type, ETag=etag, Last_Modified=modified)
 
@@ -159,7 +169,11 @@ class LocalSiteServer(ThreadingHTTPServer):
         # "file" (robots.txt in root or a default), "error" (500), "missing" (404), "slow"
         self.robots = robots
         self.slow_seconds = 5.0
+        self.hold_seconds = 0.0  # every answer waits this long (to see overlapping requests)
         self.requests: list[str] = []
+        self.not_modified: list[str] = []  # paths answered 304 to a conditional request
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests this server was answering at one moment
         self._lock = threading.Lock()
 
     @property
@@ -167,6 +181,19 @@ class LocalSiteServer(ThreadingHTTPServer):
         host = str(self.server_address[0])
         host = "127.0.0.1" if host in {"0.0.0.0", ""} else host
         return f"http://{host}:{self.server_address[1]}"
+
+    def arrive(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def depart(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def record_not_modified(self, path: str) -> None:
+        with self._lock:
+            self.not_modified.append(path)
 
     def record(self, path: str, query: str) -> None:
         with self._lock:

@@ -21,9 +21,10 @@ SKIP_REASONS: dict[str, str] = {
     "fetch_failed": "tải lỗi (fetch failed)",
     "feed_entry_unreadable": "mục feed không đọc được (unreadable feed entry)",
     "redirect_to_seen": "chuyển hướng tới trang đã tải (redirect to a page already fetched)",
+    "removed": "bài đã bị gỡ (article removed since it was stored)",
 }
 #: Reasons that are the site's own wish, not a fault: alone they leave a source ok.
-BENIGN_REASONS = frozenset({"robots_forbidden", "redirect_to_seen"})
+BENIGN_REASONS = frozenset({"robots_forbidden", "redirect_to_seen", "removed"})
 
 _STATUS_WORDS = {"ok": "ok", "partial": "một phần (partial)", "failed": "lỗi (failed)",
                  "skipped": "bỏ qua (skipped)"}
@@ -44,6 +45,7 @@ class SourceStats(BaseModel):
     canonical URL was already stored, plus near-identical copies written linked to the first
     copy (``duplicate_of``). ``failed``: requests or pages that failed, each with a message.
     ``revised``: stored items re-checked and found changed (written again as a new version).
+    ``rechecked``: stored articles asked again for corrections (unchanged ones included).
     """
 
     status: SourceStatus = "ok"
@@ -52,6 +54,7 @@ class SourceStats(BaseModel):
     duplicates: int = 0
     failed: int = 0
     revised: int = 0
+    rechecked: int = 0
     skipped: bool = False
     skipped_by: dict[str, int] = Field(default_factory=dict)
     window_moved: bool = False
@@ -86,6 +89,8 @@ class CrawlReport(BaseModel):
         for source_id, stats in sorted(self.per_source.items()):
             line = (f"{source_id}: {_STATUS_WORDS[stats.status]}; tải {stats.fetched}, "
                     f"mới {stats.new}, trùng {stats.duplicates}, lỗi {stats.failed}")
+            if stats.rechecked:
+                line += f", kiểm lại (rechecked) {stats.rechecked}"
             if stats.revised:
                 line += f", sửa đổi (revised) {stats.revised}"
             if stats.skipped_by:

@@ -21,6 +21,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from core.clock import now_utc, parse_iso
 from core.settings import Settings
 from crawlers.context import RunContext
+from crawlers.net.host_limits import HostLimit, HostLimits, limits_by_host
+from crawlers.net.host_slots import HostSlots
 from crawlers.report import BENIGN_REASONS, CrawlReport, SourceStats, SourceStatus
 from crawlers.scrapy_settings import base_settings, source_settings
 from crawlers.sources import Source, load_sources
@@ -28,6 +30,8 @@ from crawlers.spiders import spider_for
 from crawlers.spiders.base import SourceSpider
 from crawlers.state import CrawlState
 
+#: Lock files of the per-host slots, shared by every crawl process using the data directory.
+HOST_SLOTS = "host_slots"
 _MISSING_KEY_HELP = {
     "youtube_api_key": "KIEMCHUNG_YOUTUBE_API_KEY",
     "facebook_token": "KIEMCHUNG_FACEBOOK_TOKEN",
@@ -78,6 +82,8 @@ def _stats_of(crawler: Crawler, spider: SourceSpider | None) -> SourceStats:
         fetched=max(responses, 0),
         new=int(value("kc/new", 0)) - int(value("kc/revised", 0)),
         revised=int(value("kc/revised", 0)),
+        rechecked=int(value("kc/revised", 0)) + int(value("kc/unchanged", 0))
+        + int(value("kc/skip/removed", 0)),
         duplicates=int(value("kc/duplicates", 0)) + int(value("kc/linked_copies", 0))
         + int(value("kc/skipped_seen", 0)),
         failed=failed,
@@ -118,6 +124,9 @@ def run_job(job: dict[str, Any]) -> CrawlReport:
         state=CrawlState.in_dir(settings.data_dir, pending_run=job.get("pending_run")),
         out_path=Path(job["out_path"]), since=since, started=now_utc(),
         events=sys.stdout if job.get("progress") else None,
+        host_limits=HostLimits(limits_by_host(
+            (source.urls, HostLimit(source.options.concurrency, source.options.delay))
+            for source in sources if source.enabled), HostSlots(settings.data_dir / HOST_SLOTS)),
     )
     report = CrawlReport()
     process = CrawlerProcess(settings=base_settings(settings, context))

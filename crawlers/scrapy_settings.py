@@ -25,6 +25,8 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     # Responses pass middlewares in decreasing order: this sees a redirect before Scrapy's
     # RedirectMiddleware (600) follows it.
     "crawlers.middlewares.stop_redirect_loops.StopRedirectLoopsMiddleware": 610,
+    # Last before the download and first on the way back: every slot it takes is given back.
+    "crawlers.middlewares.share_host_limits.ShareHostLimitsMiddleware": 960,
 }
 
 

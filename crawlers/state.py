@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +30,18 @@ CREATE TABLE IF NOT EXISTS source_run (
     source_id TEXT PRIMARY KEY,
     last_success TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS page_version (
+    item_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    first_fetched TEXT NOT NULL,
+    last_checked TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS page_version_recent ON page_version(source_id, first_fetched);
 CREATE TABLE IF NOT EXISTS crawled_unstored (
     canonical_url TEXT NOT NULL,
     item_id TEXT NOT NULL,
@@ -45,6 +58,18 @@ CREATE TABLE IF NOT EXISTS source_run_unstored (
 """
 # Near-copy search scans the most recent fingerprints only; syndication happens within days.
 _NEAR_SCAN_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    """The last stored version of an article page and the validators it was served with."""
+
+    item_id: str
+    url: str
+    content_hash: str
+    version: int
+    etag: str | None
+    last_modified: str | None
 
 
 class CrawlState:
@@ -161,6 +186,42 @@ class CrawlState:
                 "DO UPDATE SET last_success = excluded.last_success",
                 (source_id, when.isoformat()),
             )
+
+    def record_version(self, *, item_id: str, url: str, source_id: str, content_hash: str,
+                       version: int, etag: str | None, last_modified: str | None) -> None:
+        """Remember the version of an article just written, for the corrections re-check."""
+        now = now_utc().isoformat()
+        with self._db:
+            self._db.execute(
+                "INSERT INTO page_version VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(item_id) DO UPDATE SET url = excluded.url, "
+                "content_hash = excluded.content_hash, version = excluded.version, "
+                "etag = excluded.etag, last_modified = excluded.last_modified, "
+                "last_checked = excluded.last_checked",
+                (item_id, url, source_id, content_hash, version, etag, last_modified, now, now),
+            )
+            self._db.execute("UPDATE fingerprint SET content_hash = ? WHERE item_id = ?",
+                             (content_hash, item_id))
+
+    def mark_checked(self, item_id: str, etag: str | None, last_modified: str | None) -> None:
+        """A re-check found the page unchanged; keep its newest validators."""
+        with self._db:
+            self._db.execute(
+                "UPDATE page_version SET etag = COALESCE(?, etag), "
+                "last_modified = COALESCE(?, last_modified), last_checked = ? WHERE item_id = ?",
+                (etag, last_modified, now_utc().isoformat(), item_id),
+            )
+
+    def pages_to_recheck(self, source_id: str, fetched_after: datetime,
+                         fetched_before: datetime) -> list[PageVersion]:
+        """Articles of the source first fetched in the window, newest first."""
+        rows = self._db.execute(
+            "SELECT item_id, url, content_hash, version, etag, last_modified FROM page_version "
+            "WHERE source_id = ? AND first_fetched >= ? AND first_fetched < ? "
+            "ORDER BY first_fetched DESC",
+            (source_id, fetched_after.isoformat(), fetched_before.isoformat()),
+        )
+        return [PageVersion(*row) for row in rows]
 
     def confirm_success(self, source_id: str) -> None:
         """The items of the source's deferred crawl are stored: its success counts now."""

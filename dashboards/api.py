@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from core.clock import local_time, now_utc
 from core.labels import Label, Verdict
 from core.records import ReviewVerdict
-from dashboards.dependencies import store_of
+from dashboards.dependencies import store_of, zone_of
 from dashboards.exports import csv_lines, export_row, json_chunks
 from dashboards.filters import PageFilters, api_filters, day_start
 from dashboards.sessions import (
@@ -98,6 +99,9 @@ class AuditOut(BaseModel):
     evidence: list[str]
     before_verdict: str | None
     before_label: str | None
+    undoes: datetime | None = Field(
+        None, description="Set when this entry undid the verdict recorded at that time"
+    )
 
 
 class TimelineOut(BaseModel):
@@ -177,7 +181,7 @@ def _audit_out(entry: Any) -> AuditOut:
         item_id=verdict.item_id, reviewer=verdict.reviewer, at=verdict.at,
         verdict=verdict.verdict, label=verdict.label, note=verdict.note,
         evidence=verdict.evidence, before_verdict=before.verdict if before else None,
-        before_label=before.label if before else None,
+        before_label=before.label if before else None, undoes=verdict.undoes,
     )
 
 
@@ -195,8 +199,8 @@ def audit(
     """The verdict audit log, newest first, 50 a page (admin)."""
     entries = store_of(request).audit_log(
         item_id=item_id, reviewer=reviewer, verdict=verdict,
-        since=day_start(date_from) if date_from else None,
-        until=day_start(date_to + timedelta(days=1)) if date_to else None,
+        since=day_start(date_from, zone_of(request)) if date_from else None,
+        until=day_start(date_to + timedelta(days=1), zone_of(request)) if date_to else None,
         offset=(page - 1) * 50, size=50,
     )
     return [_audit_out(entry) for entry in entries]
@@ -250,11 +254,12 @@ def export(
     """Every matching item (analyst, admin), streamed however many there are."""
     query = filters.query(paged=False)
     store = store_of(request)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    zone = zone_of(request)
+    stamp = local_time(now_utc(), zone).strftime("%Y%m%d-%H%M")
     if format == "json":
-        body, media = json_chunks(store, query), "application/json"
+        body, media = json_chunks(store, query, zone), "application/json"
     else:
-        body, media = csv_lines(store, query), "text/csv; charset=utf-8"
+        body, media = csv_lines(store, query, zone), "text/csv; charset=utf-8"
     return StreamingResponse(
         body, media_type=media,
         headers={"Content-Disposition": f'attachment; filename="kiemchung-{stamp}.{format}"'},

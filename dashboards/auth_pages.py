@@ -70,7 +70,7 @@ async def _attempt(request: Request, name: str, password: str, action: str) -> A
         return Attempt(wait=wait)
     try:
         return await checks_of(request).run(_check, users, throttle, name, password, address,
-                                            action)
+                                            action, client=address)
     except Busy:
         await run_in_threadpool(users.log, name or "-", action, f"/{action}", "refused: busy",
                                 address)
@@ -110,12 +110,14 @@ async def login(
     attempt = await _attempt(request, name, password, "login")
     if attempt.wait > 0:
         return await _page(request, "login.html", 429, attempt.wait, error="throttled",
-                           minutes=max(1, math.ceil(attempt.wait / 60)), next=target)
+                           minutes=max(1, math.ceil(attempt.wait / 60)), next=target,
+                           username=name)
     if attempt.busy:
         return await _page(request, "login.html", 503, BUSY_RETRY_SECONDS, error="busy",
-                           next=target)
+                           next=target, username=name)
     if attempt.user is None:
-        return await _page(request, "login.html", 401, error="bad_login", next=target)
+        return await _page(request, "login.html", 401, error="bad_login", next=target,
+                           username=name)
     await run_in_threadpool(users_of(request).log, attempt.user.name, "login", "/login", "ok",
                             client_address(request))
     sign_in(request, attempt.user)
@@ -168,7 +170,8 @@ async def change_password(
         return await _page(request, "password.html", 400, error="mismatch")
     users = users_of(request)
     try:
-        changed = await checks_of(request).run(users.set_password, user.name, new_password)
+        changed = await checks_of(request).run(users.set_password, user.name, new_password,
+                                               client=client_address(request))
     except UserError:
         return await _page(request, "password.html", 400, error="weak_password")
     except Busy:

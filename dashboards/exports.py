@@ -7,7 +7,9 @@ import io
 import json
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from core.clock import VIETNAM_TZ, local_iso
 from index.query import SearchQuery, StoredItem
 from index.store import ItemStore
 
@@ -20,7 +22,8 @@ EXPORT_FIELDS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_row(stored: StoredItem) -> dict[str, Any]:
+def export_row(stored: StoredItem, zone: ZoneInfo = VIETNAM_TZ) -> dict[str, Any]:
+    """One exported item; times are ISO 8601 on the clock of ``zone``, with its offset."""
     item = stored.indexed.item
     model = stored.indexed.classification
     enrichment = stored.indexed.enrichment
@@ -28,7 +31,7 @@ def export_row(stored: StoredItem) -> dict[str, Any]:
     return {
         "id": item.id, "url": item.url, "source_id": item.source_id,
         "source_kind": item.source_kind, "title": item.title,
-        "published": item.published.isoformat() if item.published else None,
+        "published": local_iso(item.published, zone) if item.published else None,
         "label": model.label, "flagged": model.flagged, "score": model.score,
         "model_version": model.model_version, "reasons": model.reasons,
         "claim_sentences": enrichment.claim_sentences, "provinces": enrichment.provinces,
@@ -37,7 +40,7 @@ def export_row(stored: StoredItem) -> dict[str, Any]:
         "verdict": verdict.verdict if verdict else None,
         "verdict_label": verdict.label if verdict else None,
         "reviewer": verdict.reviewer if verdict else None,
-        "reviewed_at": verdict.at.isoformat() if verdict else None,
+        "reviewed_at": local_iso(verdict.at, zone) if verdict else None,
     }
 
 
@@ -48,7 +51,9 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_lines(store: ItemStore, query: SearchQuery) -> Iterator[str]:
+def csv_lines(
+    store: ItemStore, query: SearchQuery, zone: ZoneInfo = VIETNAM_TZ
+) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
@@ -56,16 +61,18 @@ def csv_lines(store: ItemStore, query: SearchQuery) -> Iterator[str]:
     for stored in store.scan(query):
         buffer.seek(0)
         buffer.truncate()
-        row = export_row(stored)
+        row = export_row(stored, zone)
         writer.writerow([_cell(row[name]) for name in EXPORT_FIELDS])
         yield buffer.getvalue()
 
 
-def json_chunks(store: ItemStore, query: SearchQuery) -> Iterator[str]:
+def json_chunks(
+    store: ItemStore, query: SearchQuery, zone: ZoneInfo = VIETNAM_TZ
+) -> Iterator[str]:
     """A JSON array, written item by item so a large export never sits in memory."""
     yield "["
     first = True
     for stored in store.scan(query):
-        yield ("" if first else ",\n") + json.dumps(export_row(stored), ensure_ascii=False)
+        yield ("" if first else ",\n") + json.dumps(export_row(stored, zone), ensure_ascii=False)
         first = False
     yield "]\n"

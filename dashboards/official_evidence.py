@@ -3,7 +3,7 @@ its claim sentences, nearest in time first, each with the passage that matches."
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -64,30 +64,38 @@ def find_official_evidence(
     *, limit: int = MAX_EVIDENCE,
 ) -> list[OfficialEvidence]:
     """The ``limit`` official items most like the item's claims, nearest in time first."""
-    claims = claims_of(indexed)
+    when = _when(indexed)
+    found = official_matches(store, claims_of(indexed), official_sources, when - WINDOW,
+                             when + WINDOW, exclude=indexed.item.id, around=when)
+    found.sort(key=lambda e: -e.similarity)
+    return sorted(found[:limit], key=lambda e: (e.days_apart, -e.similarity))
+
+
+def official_matches(
+    store: ItemStore, claims: Sequence[str], official_sources: Collection[str],
+    date_from: datetime, date_to: datetime, *, exclude: str = "", around: datetime,
+) -> list[OfficialEvidence]:
+    """Official items of ``date_from``..``date_to`` (the newest ``CANDIDATES``) with a passage
+    at least ``MIN_SIMILARITY`` like one of ``claims``; ``days_apart`` counts from ``around``."""
     if not official_sources or not claims:
         return []
-    when = _when(indexed)
-    query = SearchQuery(sources=tuple(sorted(official_sources)), date_from=when - WINDOW,
-                        date_to=when + WINDOW, sort="recency", size=CANDIDATES)
-    candidates = [hit.stored for hit in store.search(query).hits
-                  if hit.stored.id != indexed.item.id]
+    query = SearchQuery(sources=tuple(sorted(official_sources)), date_from=date_from,
+                        date_to=date_to, sort="recency", size=CANDIDATES)
+    candidates = [hit.stored for hit in store.search(query).hits if hit.stored.id != exclude]
     documents = [
         "\n".join(p for p in (c.indexed.item.title, c.indexed.item.lead, c.indexed.item.text,
                               c.indexed.item.image_text()) if p)
         for c in candidates
     ]
     matches = best_passages(claims, documents)
-    found = [
+    return [
         OfficialEvidence(
             stored=candidate, passage=match.passage, similarity=match.similarity,
-            days_apart=abs((_when(candidate.indexed) - when).total_seconds()) / 86400,
+            days_apart=abs((_when(candidate.indexed) - around).total_seconds()) / 86400,
         )
         for candidate, match in zip(candidates, matches, strict=True)
         if match.similarity >= MIN_SIMILARITY
     ]
-    found.sort(key=lambda e: -e.similarity)
-    return sorted(found[:limit], key=lambda e: (e.days_apart, -e.similarity))
 
 
 def official_sources_from_file(path: Path | None = None) -> frozenset[str]:

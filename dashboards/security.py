@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,15 +67,6 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def csrf_token(request: Request) -> str:
-    """This session's CSRF token, made on first use."""
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return str(token)
 
 
 def _same_origin(request: Request) -> bool:

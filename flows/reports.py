@@ -10,10 +10,10 @@ from prefect.artifacts import create_markdown_artifact
 
 from core.clock import now_utc
 from core.settings import load_settings
-from dashboards.reports.gather import gather
-from dashboards.reports.period import PeriodKind, last_complete, parse_period
-from dashboards.reports.render import write_report
 from index.factory import open_store
+from reports.gather import gather
+from reports.period import PeriodKind, last_complete, parse_period
+from reports.render import write_report
 
 
 @flow(name="kiemchung-report", log_prints=True)

@@ -1,5 +1,7 @@
-"""Retraining on Prefect: gather reviewer verdicts, train, evaluate on the fixed test split, and
-promote the new model only when it is not worse than the one in use; report both."""
+"""Retraining on Prefect: gather reviewer verdicts, train, measure both models on the same
+held-out items (the corpus's grouped test split, plus the real development sets when present),
+and promote the new model only when it is better beyond the bootstrap interval and worse on
+nothing (``models/promotion.py``); report both."""
 
 from __future__ import annotations
 
@@ -14,16 +16,12 @@ from prefect.cache_policies import NO_CACHE
 from core.clock import now_utc
 from core.labels import is_misleading
 from core.settings import Settings, load_settings
-from flows.model_registry import activate, active_model_dir, models_root
 from index.factory import open_store
 from index.query import ReviewStatus, SearchQuery
+from models.registry import activate, active_metadata, active_model_dir, models_root
 
 #: Verdicts that say what an item is; "needs an expert" and "duplicate" do not.
 TRAINING_STATUSES: tuple[ReviewStatus, ...] = ("confirmed", "not_misleading")
-#: The measures a candidate must match or beat, all on the corpus's fixed test split.
-COMPARED = ("flag_f1", "macro_f1_misleading")
-#: Lower is better for these; a candidate must not raise them.
-COMPARED_LOWER = ("opinion_flagged_share", "debunk_flagged_share")
 
 
 def verdict_example(stored: Any) -> dict[str, str] | None:
@@ -66,82 +64,47 @@ def gather_verdicts(settings: Settings, out: Path) -> int:
 
 
 @task(name="train-candidate", cache_policy=NO_CACHE)
-def train_candidate(verdicts: Path, corpus_dir: Path | None, out: Path) -> str:
-    """Train on the corpus plus the verdicts; save the artefacts in ``out``; return the version."""
+def train_candidate(
+    verdicts: Path, corpus_dir: Path | None, out: Path, params: dict[str, Any]
+) -> str:
+    """Train on the corpus plus the verdicts with the parameters of the model in use (no new
+    search: a nightly retrain must not drift its hyper-parameters); save in ``out``."""
     from models import artefacts
     from models.corpus import CORPUS_DIR, load_corpus, read_verdicts
-    from models.train import train, write_metrics
+    from models.train import train
 
     logger = get_run_logger()
     examples = load_corpus(corpus_dir or CORPUS_DIR) + read_verdicts(verdicts)
-    result = train(examples, log=logger.info)
+    result = train(examples, log=logger.info, params=params)
     artefacts.save(result.artefacts, out)
-    write_metrics(result, out)
     return result.artefacts.version
 
 
-@task(name="evaluate-on-test", cache_policy=NO_CACHE)
-def evaluate_on_test(artefact_dir: Path | None, corpus_dir: Path | None) -> dict[str, Any]:
-    """The model in ``artefact_dir`` (the shipped one for ``None``) on the fixed test split.
-
-    Only corpus examples are measured: verdicts change from run to run, the test split must not.
-    """
-    from core.records import ClassifyInput
+@task(name="compare-models", cache_policy=NO_CACHE)
+def compare_models(
+    current_dir: Path | None, candidate_dir: Path, corpus_dir: Path | None
+) -> dict[str, Any]:
+    """Both models on the corpus's fixed grouped test split (corpus examples only: verdicts
+    change from run to run, the test split must not) and the real development sets."""
+    from models import promotion, real_eval
     from models.corpus import CORPUS_DIR, by_split, load_corpus
-    from models.metrics import compute_metrics
     from models.predict import NarrativeClassifier
 
     test = by_split(load_corpus(corpus_dir or CORPUS_DIR), "test")
-    classifier = NarrativeClassifier.load(artefact_dir)
-    predictions = classifier.classify(
-        [ClassifyInput(id=e.id, text=e.text, title=e.title) for e in test]
-    )
-    metrics = compute_metrics(
-        [e.label for e in test],
-        [p.classification.label for p in predictions],
-        [p.classification.flagged for p in predictions],
-        [e.hard_case for e in test],
-    )
-    metrics["model_version"] = classifier.version
-    return metrics
-
-
-def not_worse(candidate: dict[str, Any], current: dict[str, Any]) -> bool:
-    """True when the candidate matches or beats the current model on every compared measure."""
-    for key in COMPARED:
-        if candidate[key] < current[key]:
-            return False
-    for key in COMPARED_LOWER:
-        new, old = candidate.get(key), current.get(key)
-        if new is not None and old is not None and new > old:
-            return False
-    return True
-
-
-def comparison_markdown(current: dict[str, Any], candidate: dict[str, Any],
-                        promoted: bool, verdicts: int) -> str:
-    rows = [
-        "# Huấn luyện lại (retraining)",
-        "",
-        f"Nhận định của người duyệt dùng thêm (verdicts used): {verdicts}. "
-        f"Tập kiểm tra cố định (fixed test split): {candidate['n']} mẫu.",
-        "",
-        "| chỉ số (measure) | mô hình đang dùng (current) | mô hình mới (candidate) |",
-        "|---|---:|---:|",
-        f"| phiên bản (version) | {current['model_version']} | {candidate['model_version']} |",
-    ]
-    for key in (*COMPARED, *COMPARED_LOWER, "accuracy"):
-        def shown(value: Any) -> str:
-            return "n/a" if value is None else f"{value:.3f}"
-        rows.append(f"| {key} | {shown(current.get(key))} | {shown(candidate.get(key))} |")
-    rows += ["", "**Đã đưa vào dùng (promoted).**" if promoted else
-             "**Không đưa vào dùng: mô hình mới kém hơn (not promoted: worse).**"]
-    return "\n".join(rows)
+    real = real_eval.load() if real_eval.available() else []
+    current = promotion.outcomes(NarrativeClassifier.load(current_dir), test, real)
+    candidate = promotion.outcomes(NarrativeClassifier.load(candidate_dir), test, real)
+    comparison = promotion.compare(current, candidate)
+    return {"current_version": current.version, "candidate_version": candidate.version,
+            "test_items": len(test), "real_items": len(real), "measures": comparison,
+            "promote": promotion.should_promote(comparison)}
 
 
 @flow(name="kiemchung-retrain", log_prints=True)
 def retrain(corpus_dir: str | None = None) -> dict[str, Any]:
-    """Train with the reviewers' verdicts; promote the result only if it is not worse."""
+    """Train with the reviewers' verdicts; promote the result only if it is better."""
+    from models.promotion import comparison_markdown
+
     settings = load_settings()
     stamp = now_utc().strftime("%Y%m%dT%H%M%S")
     corpus = Path(corpus_dir) if corpus_dir else None
@@ -150,17 +113,19 @@ def retrain(corpus_dir: str | None = None) -> dict[str, Any]:
     verdicts = work / "verdicts.jsonl"
     used = gather_verdicts(settings, verdicts)
     candidate_dir = models_root(settings) / f"model-{stamp}"
-    train_candidate(verdicts, corpus, candidate_dir)
-    current = evaluate_on_test(active_model_dir(settings), corpus)
-    candidate = evaluate_on_test(candidate_dir, corpus)
-    promoted = not_worse(candidate, current)
+    current_dir = active_model_dir(settings)
+    train_candidate(verdicts, corpus, candidate_dir,
+                    dict(active_metadata(settings).get("params") or {}))
+    comparison = compare_models(current_dir, candidate_dir, corpus)
+    promoted = bool(comparison["promote"])
     if promoted:
         activate(settings, candidate_dir)
-    outcome = {"verdicts": used, "promoted": promoted, "current": current,
-               "candidate": candidate, "candidate_dir": str(candidate_dir)}
+    outcome = {"verdicts": used, "promoted": promoted, **comparison,
+               "candidate_dir": str(candidate_dir)}
     (work / "report.json").write_text(json.dumps(outcome, ensure_ascii=False, indent=2),
                                       encoding="utf-8")
-    markdown = comparison_markdown(current, candidate, promoted, used)
+    markdown = comparison_markdown(comparison["measures"], comparison["current_version"],
+                                   comparison["candidate_version"], promoted, used)
     create_markdown_artifact(key="retrain-report", markdown=markdown,
                              description=f"Retraining {stamp}")
     get_run_logger().info("%s", markdown)

@@ -27,12 +27,12 @@ from core.settings import Settings, load_settings
 from flows.checkpoints import RunDirectory, read_crawled
 from flows.host_slots import host_slot
 from flows.locks import source_lock
-from flows.model_registry import active_model_dir
 from flows.summary import SourceOutcome
 from index.factory import open_store
 from index.spool import Spool, read_batch_contents
 from index.store import StoreUnavailable
 from models.enrich import enrich
+from models.registry import active_model_dir
 from nlp.image_text import OcrBudget, read_item_images
 
 CRAWL_TAG = "kiemchung-crawl"

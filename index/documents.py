@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.records import Classification, CrawledItem, Enrichment, IndexedItem, ReviewVerdict
+from core.records import (
+    Classification,
+    CrawledItem,
+    Enrichment,
+    IndexedItem,
+    ReviewVerdict,
+    Revision,
+)
 from index.query import StoredItem
 from index.search_text import SEARCH_FIELDS, SearchStreams, search_streams, word_forms
 
@@ -15,6 +22,7 @@ PIPELINE_FIELDS = (
     "content_hash", "duplicate_of", "metadata", "label", "flagged", "score", "relevant",
     "reasons", "model_version", "claim_sentences", "entities", "provinces", "known_claims",
     "title_words", "body_words", "indexed_at", "images", "image_text", *SEARCH_FIELDS,
+    "version", "previous_hash", "revisions", "edited_after_review",
 )
 #: Stored only to be searched; reading an item back never needs them.
 SEARCH_ONLY_FIELDS = SEARCH_FIELDS
@@ -37,6 +45,8 @@ def to_document(indexed: IndexedItem) -> dict[str, Any]:
     doc.update(indexed.enrichment.model_dump(mode="json"))
     doc.update(indexed.classification.model_dump(mode="json"))
     doc["indexed_at"] = indexed.indexed_at.isoformat()
+    doc["revisions"] = [revision.model_dump(mode="json") for revision in indexed.revisions]
+    doc["edited_after_review"] = indexed.edited_after_review
     # Items without a printed date are placed on the day they were fetched.
     doc["date"] = doc["published"] or doc["fetched_at"]
     doc["image_text"] = indexed.item.image_text()
@@ -73,6 +83,8 @@ def from_document(doc: dict[str, Any]) -> tuple[IndexedItem, ReviewVerdict | Non
         enrichment=enrichment,
         classification=classification,
         indexed_at=doc["indexed_at"],
+        revisions=[Revision.model_validate(entry) for entry in doc.get("revisions") or []],
+        edited_after_review=bool(doc.get("edited_after_review")),
     )
     review = doc.get("review")
     verdict = ReviewVerdict.model_validate(review) if review else None

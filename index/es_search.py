@@ -42,6 +42,10 @@ def _filters(query: SearchQuery) -> tuple[list[dict[str, Any]], list[dict[str, A
         filters.append({"term": {"flagged": query.flagged}})
     if query.sources:
         filters.append({"terms": {"source_id": list(query.sources)}})
+    for name, values in (("source_kind", query.source_kinds), ("provinces", query.provinces),
+                         ("entities", query.entities)):
+        if values:
+            filters.append({"terms": {name: list(values)}})
     if query.date_from is not None or query.date_to is not None:
         bounds: dict[str, str] = {}
         if query.date_from is not None:
@@ -50,7 +54,11 @@ def _filters(query: SearchQuery) -> tuple[list[dict[str, Any]], list[dict[str, A
             bounds["lte"] = query.date_to.isoformat()
         filters.append({"range": {"date": bounds}})
     if query.review_status == "unreviewed":
-        must_not.append({"exists": {"field": "review.verdict"}})
+        # Reviewed items whose text then changed materially are back in the queue.
+        filters.append({"bool": {"should": [
+            {"bool": {"must_not": {"exists": {"field": "review.verdict"}}}},
+            {"term": {"edited_after_review": True}},
+        ], "minimum_should_match": 1}})
     elif query.review_status is not None:
         filters.append({"term": {"review.verdict": query.review_status}})
     if query.story is not None:

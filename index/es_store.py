@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from queue import Empty, Queue
+from itertools import islice
 from typing import Any, Literal
 
 from elasticsearch import (
@@ -47,9 +48,12 @@ from index.query import (
 from index.search_plan import QueryPlan, plan_query, word_candidates
 from index.search_text import fold
 from index.store import StoreUnavailable
-from index.verdict_rules import check_verdict
+from index.verdict_rules import check_verdict, undo_entry, undoable
 
 BULK_CHUNK = 500
+#: Bulk requests in flight at once: while the node indexes one chunk, the next is built,
+#: encoded and sent, so neither side waits on the other.
+BULK_IN_FLIGHT = 2
 # A reviewer's verdict and a nightly re-index may touch one document at once; the update API
 # re-applies a partial update on a version conflict, so both changes survive.
 RETRY_ON_CONFLICT = 5
@@ -59,49 +63,12 @@ BULK_MAX_RETRIES = 6
 #: Statuses that mean "not now": the item is retried by a later run, never dead-lettered.
 _TRANSIENT_STATUSES = frozenset({429, 503})
 _TERMS_FIELDS = {"label": "label", "source": "source_id", "province": "provinces",
-                 "entity": "entities"}
+                 "entity": "entities", "source_kind": "source_kind", "verdict": "review.verdict"}
 PIT_KEEP_ALIVE = "2m"
 #: Searches read items back without their search streams (several times the text's size).
 _READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
 #: Spellings returned by one vocabulary look-up; a query has at most a few dozen candidates.
 _VOCABULARY_HITS = 2000
-
-
-def prefetched(actions: Iterator[dict[str, Any]], depth: int = 2 * BULK_CHUNK) -> Iterator[
-    dict[str, Any]
-]:
-    """``actions`` produced by a thread of their own, up to ``depth`` ahead of the consumer:
-    building documents (Python) overlaps with the node indexing the previous chunk."""
-    queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for action in actions:
-                if stop.is_set():
-                    return
-                queue.put(("item", action))
-            queue.put(("end", None))
-        except BaseException as exc:  # handed to the consumer, which raises it
-            queue.put(("error", exc))
-
-    worker = threading.Thread(target=produce, name="kiemchung-bulk-documents", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = queue.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        while worker.is_alive():  # let a blocked producer see the stop flag
-            try:
-                queue.get_nowait()
-            except Empty:
-                worker.join(timeout=0.05)
 
 
 def _audit_query(
@@ -171,9 +138,18 @@ class ElasticStore:
                 ensure_index(self.client, alias, index, load_schema(schema), self.layout)
 
     def _creates(
-        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str]
+        self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str],
+        repeated: dict[str, IndexedItem],
     ) -> Iterator[dict[str, Any]]:
+        """Creates of the items; an id met again in the same call is kept in ``repeated``
+        (its last version) to be sent once every create has settled."""
+        seen: set[str] = set()
         for indexed in items:
+            item_id = indexed.item.id
+            if item_id in seen:
+                repeated[item_id] = indexed
+                continue
+            seen.add(item_id)
             doc = to_document(indexed)
             sent[doc["id"]] = indexed
             forms.update(forms_of(doc))
@@ -204,16 +180,22 @@ class ElasticStore:
         sent as a ``create``; those that exist already come back 409 and are sent again as
         updates. 429s are retried with backoff by the bulk helper (a create or an update by id
         applies once however often it is sent); items refused for good are dead-lettered.
-        The documents are built in a thread of their own while the previous chunk is indexed.
+        Two chunks are in flight at once (``BULK_IN_FLIGHT``), so an id given twice in one
+        call is written in a last pass, as an update, and the later version wins as it does
+        in SQLite.
         """
         report = UpsertReport()
         sent: dict[str, IndexedItem] = {}
         forms: set[str] = set()
         existing: list[IndexedItem] = []
+        repeated: dict[str, IndexedItem] = {}
         with _unavailable_on_connection_error():
-            self._bulk(prefetched(self._creates(items, sent, forms)), sent, report, existing)
+            self._bulk(self._creates(items, sent, forms, repeated), sent, report, existing)
             if existing:
                 self._bulk(self._updates(existing, sent), sent, report, [])
+            if repeated:
+                self._bulk(self._updates(repeated.values(), sent), sent, report, [])
+                report.written[:] = list(dict.fromkeys(report.written))
             self._add_forms(forms)
         return report
 
@@ -223,32 +205,49 @@ class ElasticStore:
     ) -> None:
         """Send ``actions``; a create refused because the item exists goes to ``existing``."""
         refused: list[DeadLetter] = []
-        for ok, result in helpers.streaming_bulk(
+
+        def settle(results: list[tuple[bool, dict[str, Any]]]) -> None:
+            for ok, result in results:
+                op, outcome = next(iter(result.items()))
+                item_id = str(outcome.get("_id"))
+                status = int(outcome.get("status", 0))
+                if ok:
+                    report.written.append(item_id)
+                    sent.pop(item_id, None)
+                elif op == "create" and status == 409 and item_id in sent:
+                    existing.append(sent.pop(item_id))
+                else:
+                    reason = str(outcome.get("error", outcome))
+                    report.failed[item_id] = reason
+                    if status not in _TRANSIENT_STATUSES:
+                        refused.append(
+                            DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None))
+                        )
+
+        iterator = iter(actions)
+        in_flight: deque[Future[list[tuple[bool, dict[str, Any]]]]] = deque()
+        with ThreadPoolExecutor(max_workers=BULK_IN_FLIGHT) as pool:
+            while chunk := list(islice(iterator, BULK_CHUNK)):
+                if len(in_flight) == BULK_IN_FLIGHT:
+                    settle(in_flight.popleft().result())
+                in_flight.append(pool.submit(self._send, chunk))
+            while in_flight:
+                settle(in_flight.popleft().result())
+        if refused:
+            self._dead_letter(refused)
+            report.dead_lettered.extend(letter.item_id for letter in refused)
+
+    def _send(self, chunk: list[dict[str, Any]]) -> list[tuple[bool, dict[str, Any]]]:
+        """One chunk through the bulk helper, 429s retried with backoff."""
+        return list(helpers.streaming_bulk(
             self.client,
-            actions,
+            chunk,
             chunk_size=BULK_CHUNK,
             max_retries=BULK_MAX_RETRIES,
             initial_backoff=self.initial_backoff,
             raise_on_error=False,
             raise_on_exception=True,
-        ):
-            op, outcome = next(iter(result.items()))
-            item_id = str(outcome.get("_id"))
-            status = int(outcome.get("status", 0))
-            if ok:
-                report.written.append(item_id)
-                sent.pop(item_id, None)
-                continue
-            if op == "create" and status == 409 and item_id in sent:
-                existing.append(sent.pop(item_id))
-                continue
-            reason = str(outcome.get("error", outcome))
-            report.failed[item_id] = reason
-            if status not in _TRANSIENT_STATUSES:
-                refused.append(DeadLetter(item_id, reason, now_utc(), sent.pop(item_id, None)))
-        if refused:
-            self._dead_letter(refused)
-            report.dead_lettered.extend(letter.item_id for letter in refused)
+        ))
 
     def _add_forms(self, forms: Iterable[str]) -> None:
         """Put new words in the vocabulary (create by id: a word already there stays as is).
@@ -392,7 +391,8 @@ class ElasticStore:
                     self.client.update(
                         index=self.names.items_alias,
                         id=verdict.item_id,
-                        doc={"review": review},
+                        # A new verdict answers an edit: the item leaves the queue.
+                        doc={"review": review, "edited_after_review": False},
                         if_seq_no=current["_seq_no"],
                         if_primary_term=current["_primary_term"],
                         refresh="wait_for",
@@ -403,6 +403,47 @@ class ElasticStore:
                 except NotFoundError:
                     raise KeyError(f"no item with id {verdict.item_id}") from None
         raise StoreUnavailable(f"item {verdict.item_id} kept changing; verdict not recorded")
+
+    def undo_verdict(self, item_id: str, at: datetime, reviewer: str) -> ReviewVerdict:
+        """Like ``record_verdict``: the entry first, then the item only if nothing wrote it
+        in between (else read again and redo both)."""
+        entry: ReviewVerdict | None = None
+        with _unavailable_on_connection_error():
+            for _ in range(RETRY_ON_CONFLICT * 4):
+                try:
+                    current = self.client.get(
+                        index=self.names.items_alias, id=item_id, source_includes=["review"]
+                    )
+                except NotFoundError:
+                    raise KeyError(f"no item with id {item_id}") from None
+                review = current["_source"].get("review")
+                undone = undoable(ReviewVerdict.model_validate(review) if review else None, at)
+                found = self.client.search(
+                    index=self.names.verdicts_alias, size=1,
+                    query={"bool": {"filter": [
+                        {"term": {"item_id": item_id}},
+                        {"term": {"at": undone.at.isoformat()}},
+                    ], "must_not": [{"exists": {"field": "undoes"}}]}},
+                )
+                hits = found["hits"]["hits"]
+                restored = hits[0]["_source"].get("before") if hits else None
+                # One entry however many attempts: a retry rewrites it under the same id.
+                entry = entry or undo_entry(undone, reviewer)
+                self.client.index(
+                    index=self.names.verdicts_alias, id=f"{item_id}:{entry.at.isoformat()}",
+                    document={**entry.model_dump(mode="json"), "before": review},
+                    refresh="wait_for",
+                )
+                try:
+                    self.client.update(
+                        index=self.names.items_alias, id=item_id, doc={"review": restored},
+                        if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"],
+                        refresh="wait_for",
+                    )
+                    return entry
+                except ConflictError:
+                    continue
+        raise StoreUnavailable(f"item {item_id} kept changing; verdict not undone")
 
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         return [entry.verdict for entry in reversed(self.audit_log(item_id=item_id, size=1000))]
@@ -457,6 +498,8 @@ class ElasticStore:
                 "field": _TERMS_FIELDS[by], "size": size,
                 "order": [{"_count": "desc"}, {"_key": "asc"}],
             }}
+            if by == "verdict":  # an item with no verdict yet counts as unreviewed
+                agg["terms"]["missing"] = "unreviewed"
         query = query or SearchQuery()
         plan = self.plan(query)
         with _unavailable_on_connection_error():

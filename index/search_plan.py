@@ -2,25 +2,30 @@
 
 A query is cut into *units*. Where adjacent syllables of the query form a word that the index
 has seen (a multi-syllable word underthesea cut in some item, kept in the store's word
-vocabulary), they are one unit: "dien gio" is the word "điện gió" (wind power). Syllables
-typed side by side that form no known word stay side by side: they are one *phrase* unit
-("điện rác"). A syllable typed alone between words is a unit of its own.
+vocabulary), they are one unit: "dien gio" is the word "điện gió" (wind power). Every other
+syllable is a unit of its own; syllables typed side by side that form no known word are a
+*run* ("điện rác"), which ranks an item higher where it stands together but is not required
+to ("phat 5 trieu khong phan loai rac" finds "không phân loại rác sẽ bị phạt 5 triệu").
 
 An item matches when it holds every unit, in its title or its body (lead and text), in any
 order. A word unit is held where the item has that word, or one of the word's known spellings
 as adjacent syllables (underthesea sometimes cuts "nhà máy điện gió" as "nhà_máy_điện gió";
 the spelling "điện gió" still finds it, while "tiền điện giờ cao điểm" never does: no known
-spelling of "dien gio" is "điện giờ"). A phrase unit is held where its syllables stand
-together; a syllable unit where the item has that syllable.
+spelling of "dien gio" is "điện giờ"). A syllable unit is held where the item has that
+syllable.
 Folded queries compare folded forms ("thuy dien" finds "Thủy điện"); exact ones compare the
-words as written, with tone marks placed one way ("thuỷ" is "thủy").
+words as written, with tone marks placed one way ("thuỷ" is "thủy"). In a folded query, a
+syllable typed with its diacritics still picks the word: "điện giờ" (hour) is not read as the
+word "điện gió", so it is a phrase unit and the items saying "điện giờ" rank first.
 
 Ranking is a sum of fixed weights (``WEIGHTS``), the same integers in both stores, so both
 return the same order; ties go to the newer item, then the id:
 
 - the whole query as a phrase in the title, or in the body;
+- each run of syllables standing together, in the title or the body;
 - each unit in the title;
-- what the user typed with its diacritics, as typed (in a folded search).
+- what the user typed with its diacritics, as typed (in a folded search), the whole query
+  weighing as much as a phrase in both title and body.
 
 The plan is a small boolean tree of ``Term`` and ``Phrase`` leaves over the fields of
 ``index.search_text``; each store translates it into its own query language.
@@ -40,14 +45,18 @@ MAX_QUERY_SYLLABLES: Final[int] = 24
 #: three in practice ("điện gió", and an unaccented "dien gio" from social posts).
 MAX_FORMS: Final[int] = 8
 
-#: Ranking weights. A phrase in the title outranks everything else; a phrase in the body
-#: outranks the units merely being in the title; the spelling as typed breaks near-ties.
+#: Ranking weights. In a folded search typed with diacritics, the whole query as typed
+#: outranks where a folded phrase stands (an item saying "điện giờ" comes before one saying
+#: "điện gió" when "điện giờ" was typed); then a phrase in the title outranks everything
+#: else, a phrase in the body outranks the units merely being in the title, and each unit as
+#: typed breaks near-ties.
 WEIGHTS: Final[dict[str, int]] = {
     "phrase_title": 8,
     "phrase_body": 4,
+    "run": 3,
     "unit_title": 2,
-    "typed_phrase": 2,
-    "typed_unit": 1,
+    "typed_phrase": 12,
+    "typed_unit": 3,
 }
 
 Part = Literal["title", "body"]
@@ -111,7 +120,7 @@ class Unit:
     syllables: tuple[str, ...]
     forms: tuple[tuple[str, ...], ...] = ()
     typed: tuple[str, ...] | None = None
-    #: A known word (several syllables), or else syllables that must stand together.
+    #: A known word (several syllables), or else one syllable.
     is_word: bool = False
 
     def held(self, part: Part, *, exact: bool) -> Clause:
@@ -142,6 +151,8 @@ class QueryPlan:
     #: Every syllable of the query, in compared form, and as typed (``None`` if the same).
     phrase: tuple[str, ...]
     typed_phrase: tuple[str, ...] | None = None
+    #: Runs of two or more syllables typed side by side that form no known word.
+    runs: tuple[tuple[str, ...], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -167,6 +178,11 @@ class QueryPlan:
             (WEIGHTS["phrase_body"], _sequence(_syllable_field("body", folded), self.phrase)),
         ]
         ranked += [
+            (WEIGHTS["run"], _any([Phrase(_syllable_field(part, folded), run)
+                                   for part in ("title", "body")]))
+            for run in self.runs if run != self.phrase
+        ]
+        ranked += [
             (WEIGHTS["unit_title"], unit.held("title", exact=self.exact)) for unit in self.units
         ]
         if self.typed_phrase is not None:
@@ -183,7 +199,7 @@ class QueryPlan:
 
     def marks(self) -> list[tuple[str, ...]]:
         """Syllable sequences a highlighter marks, in compared form, longest first."""
-        sequences = {unit.syllables for unit in self.units}
+        sequences = {unit.syllables for unit in self.units} | set(self.runs)
         return sorted(sequences, key=lambda s: (-len(s), s))
 
 
@@ -204,16 +220,24 @@ def word_candidates(text: str, exact: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _phrases(cut: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
-    """The cut with runs of single syllables joined into phrases: (start, end, is a word)."""
-    spans: list[tuple[int, int, bool]] = []
-    for start, end in cut:
-        single = end - start == 1
-        if single and spans and not spans[-1][2] and spans[-1][1] == start:
-            spans[-1] = (spans[-1][0], end, False)
-        else:
-            spans.append((start, end, not single))
-    return spans
+def _runs(cut: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of two or more single syllables side by side in the cut."""
+    runs: list[tuple[int, int]] = []
+    open_run: tuple[int, int] | None = None
+    for start, end in [*cut, (-1, -1)]:
+        if end - start == 1:
+            open_run = (open_run[0], end) if open_run else (start, end)
+            continue
+        if open_run and open_run[1] - open_run[0] > 1:
+            runs.append(open_run)
+        open_run = None
+    return runs
+
+
+def _fits_typed(form: Sequence[str], typed: Sequence[str]) -> bool:
+    """A spelling fits what the user typed when each syllable typed with diacritics is
+    spelt so: "điện giờ" (hour) is not the word "điện gió" (wind), "điện gio" may be."""
+    return all(t == fold(t) or t == f for f, t in zip(form, typed, strict=True))
 
 
 def plan_query(text: str, exact: bool, vocabulary: Mapping[str, Sequence[str]]) -> QueryPlan:
@@ -234,6 +258,8 @@ def plan_query(text: str, exact: bool, vocabulary: Mapping[str, Sequence[str]]) 
         if exact:
             wanted = "_".join(compared[start:end])
             forms = [f for f in forms if f == wanted]
+        else:
+            forms = [f for f in forms if _fits_typed(f.split("_"), typed[start:end])]
         return tuple(tuple(f.split("_")) for f in forms[:MAX_FORMS])
 
     # best[i]: (syllables covered by words, -units, cut) for the first i syllables.
@@ -255,16 +281,17 @@ def plan_query(text: str, exact: bool, vocabulary: Mapping[str, Sequence[str]]) 
     units = tuple(
         Unit(
             syllables=tuple(compared[start:end]),
-            forms=spellings(start, end) if is_word else (),
+            forms=spellings(start, end) if end - start > 1 else (),
             typed=tuple(typed[start:end]) if differs and typed[start:end] != compared[start:end]
             else None,
-            is_word=is_word,
+            is_word=end - start > 1,
         )
-        for start, end, is_word in _phrases(best[n][2])
+        for start, end in best[n][2]
     )
     return QueryPlan(
         exact=exact,
         units=units,
         phrase=tuple(compared),
         typed_phrase=tuple(typed) if differs else None,
+        runs=tuple(tuple(compared[start:end]) for start, end in _runs(best[n][2])),
     )

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from core.clock import now_utc
 from core.records import IndexedItem
 from index.query import UpsertReport
+from index.revisions import carry_history
 from index.store import ItemStore
 
 BATCH = 500
@@ -128,6 +129,8 @@ class Spool:
         self, store: ItemStore, batch: Path, items: list[IndexedItem], failed: dict[str, str]
     ) -> int:
         report = UpsertReport()
+        # A corrected article keeps its earlier version and may go back to the review queue.
+        items = carry_history(store, items)
         for start in range(0, len(items), BATCH):
             report.merge(store.upsert(items[start : start + BATCH]))
         refused = set(report.dead_lettered)

@@ -80,6 +80,17 @@ def sql_query(query: SearchQuery, plan: QueryPlan, *, ranked: bool = True) -> Sq
     if query.sources:
         clauses.append(f"items.source_id IN ({','.join('?' * len(query.sources))})")
         params.extend(query.sources)
+    if query.source_kinds:
+        marks = ",".join("?" * len(query.source_kinds))
+        clauses.append(f"json_extract(items.doc, '$.source_kind') IN ({marks})")
+        params.extend(query.source_kinds)
+    for path, values in (("$.provinces", query.provinces), ("$.entities", query.entities)):
+        if values:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM json_each(json_extract(items.doc, '{path}')) "
+                f"WHERE value IN ({','.join('?' * len(values))}))"
+            )
+            params.extend(values)
     if query.date_from is not None:
         clauses.append("items.date >= ?")
         params.append(sortable_time(query.date_from))
@@ -87,7 +98,9 @@ def sql_query(query: SearchQuery, plan: QueryPlan, *, ranked: bool = True) -> Sq
         clauses.append("items.date <= ?")
         params.append(sortable_time(query.date_to))
     if query.review_status == "unreviewed":
-        clauses.append("items.review_status IS NULL")
+        # Reviewed items whose text then changed materially are back in the queue.
+        clauses.append("(items.review_status IS NULL "
+                       "OR json_extract(items.doc, '$.edited_after_review') = 1)")
     elif query.review_status is not None:
         clauses.append("items.review_status = ?")
         params.append(query.review_status)

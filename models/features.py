@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.tokens import Doc
 
+from nlp.known_claims import ClaimMatch
 from nlp.lexicon import CUE_NAMES
 from nlp.normalize import fold, normalize_text
 from nlp.pipeline import load_pipeline
@@ -60,7 +61,8 @@ DENSE_NAMES: Final[tuple[str, ...]] = (
 
 @dataclass
 class TextView:
-    """What the pipeline found in one text: the classifiers' inputs and the enrichment."""
+    """What the pipeline found in one text: the classifiers' inputs and the enrichment, plus
+    what is known of the item beyond its text (source kind, story group, known-claim matches)."""
 
     text: str
     words: str
@@ -72,6 +74,14 @@ class TextView:
     entities: list[str] = field(default_factory=list)
     provinces: list[str] = field(default_factory=list)
     topic_terms: list[str] = field(default_factory=list)
+    #: Words (segmented tokens) in the text.
+    word_count: int = 0
+    #: "news", "official", "social", "import", or "" when unknown.
+    source_kind: str = ""
+    #: Story group (corpus items), for folds that keep rewordings together.
+    story: str = ""
+    #: Known false claims the text resembles, above the suggest threshold.
+    matches: list[ClaimMatch] = field(default_factory=list)
     #: The words as underthesea cut the normalised text, case kept (what search indexes).
     segmented: list[str] = field(default_factory=list)
 
@@ -176,6 +186,7 @@ def view_of(doc: Doc) -> TextView:
         entities=entities,
         provinces=list(doc._.provinces or ()),
         topic_terms=list(doc._.topic_terms or ()),
+        word_count=len(marked.split()),
         segmented=words,
     )
 
@@ -235,10 +246,6 @@ def fit_vectorizers(views: Sequence[TextView]) -> dict[str, TfidfVectorizer]:
         if hasattr(vectorizer, "stop_words_"):
             delattr(vectorizer, "stop_words_")
     return vectorizers
-
-
-#: The dense weight of artefacts whose metadata does not name one (trained before it was stored).
-LEGACY_DENSE_WEIGHT: Final[float] = 0.35
 
 
 def transform(

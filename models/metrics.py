@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from core.labels import LABELS, MISLEADING_LABELS, is_misleading
+from models.intervals import binary_f1, macro_f1, rate, shown, statistic
 
 
 def compute_metrics(
@@ -42,6 +44,22 @@ def compute_metrics(
     opinion_rows = [i for i, label in enumerate(gold) if label == "opinion"]
     debunk_rows = [i for i, case in enumerate(hard_cases) if case == "debunk"]
     matrix = confusion_matrix(gold, predicted, labels=list(LABELS)).tolist() if gold else []
+    gold_a, pred_a = np.asarray(gold), np.asarray(predicted)
+    flag_a, want_a = np.asarray(flagged, dtype=bool), np.asarray(gold_flag, dtype=bool)
+
+    def macro_of(rows: np.ndarray) -> float:
+        labels = [label for label in present if label in set(gold_a[rows].tolist())]
+        return macro_f1(gold_a[rows], pred_a[rows], labels)
+
+    intervals = {
+        "flag_f1": statistic(len(gold), lambda rows: binary_f1(want_a[rows], flag_a[rows])),
+        "macro_f1_misleading": statistic(len(gold), macro_of),
+        "opinion_flagged_share": rate([flagged[i] for i in opinion_rows]),
+        "debunk_flagged_share": rate([flagged[i] for i in debunk_rows]),
+        "not_misleading_flagged": rate([f for f, g in zip(flagged, gold_flag, strict=True)
+                                        if not g]),
+        "misleading_flagged": rate([f for f, g in zip(flagged, gold_flag, strict=True) if g]),
+    }
     return {
         "n": len(gold),
         "per_label": per_label,
@@ -56,13 +74,14 @@ def compute_metrics(
         "debunk_n": len(debunk_rows),
         "confusion_labels": list(LABELS),
         "confusion_matrix": matrix,
+        "intervals": intervals,
     }
 
 
-#: The targets of the issue, checked and printed by ``kiemchung evaluate``.
+#: The targets on the corpus's grouped test split, checked and printed by ``kiemchung evaluate``.
 TARGETS: dict[str, tuple[str, float]] = {
-    "flag_f1": (">=", 0.85),
-    "macro_f1_misleading": (">=", 0.75),
+    "flag_f1": (">=", 0.90),
+    "macro_f1_misleading": (">=", 0.85),
     "opinion_flagged_share": ("<=", 0.05),
     "debunk_flagged_share": ("<=", 0.05),
 }
@@ -89,13 +108,19 @@ def format_report(metrics: dict[str, Any], title: str) -> str:
             f"| `{label}` | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} "
             f"| {row['support']} |"
         )
-    lines += ["", "| measure | value | target | met |", "|---|---|---|---|"]
+    lines += ["", "| measure | value [95% interval] | target | met |", "|---|---|---|---|"]
     results = target_results(metrics)
+    intervals = metrics.get("intervals", {})
     for key, (op, bound) in TARGETS.items():
         value = metrics.get(key)
-        shown = "n/a" if value is None else f"{value:.3f}"
+        text = shown(intervals.get(key)) if key in intervals else (
+            "n/a" if value is None else f"{value:.3f}")
         met = {True: "yes", False: "NO", None: "n/a"}[results[key]]
-        lines.append(f"| {key} | {shown} | {op} {bound} | {met} |")
+        lines.append(f"| {key} | {text} | {op} {bound} | {met} |")
+    for key, name in (("not_misleading_flagged", "not-misleading items flagged"),
+                      ("misleading_flagged", "misleading items flagged (recall)")):
+        if key in intervals:
+            lines.append(f"| {name} | {shown(intervals[key])} | | |")
     lines.append(f"| accuracy | {metrics['accuracy']:.3f} | | |")
     lines += [
         "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -54,33 +55,45 @@ NOT_TOPIC_TERMS: Final[tuple[str, ...]] = (
 
 #: Cue phrases by what they signal. They feed the classifier as counts and explain its reasons;
 #: none of them decides a label on its own (a debunk quotes hoax cues in order to refute them).
+#: A cue counts only as whole words of the segmented text ("khẩn" is not in "khẩn trương",
+#: "lợi nhuận" not in "phi lợi nhuận") and not under a negation ("không lợi nhuận"); see
+#: ``cue_hits``. Words that ordinary reporting uses all the time ("đầu tư", "cam kết",
+#: "cảnh báo", "chuyên gia") are left out or only count inside a telling phrase.
 CUE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "urgency": (
         "khẩn", "khẩn cấp", "cấp báo", "chia sẻ gấp", "share gấp", "chia sẻ ngay",
-        "lan tỏa", "truyền tay", "chạy ngay", "sơ tán ngay", "gấp", "tin nóng", "cảnh báo",
-        "trước khi bị xóa", "báo chí không đưa", "không ai nói", "giấu", "che giấu",
+        "lan tỏa", "truyền tay", "chạy ngay", "sơ tán ngay", "gấp", "tin nóng",
+        "trước khi bị xóa", "báo chí không đưa", "không ai nói", "che giấu",
         "bưng bít", "nguồn tin nội bộ", "tin mật", "người nhà làm ở", "họ không muốn",
-        "sự thật", "ai cũng phải biết", "hãy chia sẻ", "cứu lấy",
+        "ai cũng phải biết", "hãy chia sẻ", "cứu lấy", "cầu cứu",
     ),
+    #: Signs that the item itself refutes a claim. Only wording that takes a side counts: that
+    #: a claim "lan truyền trên mạng" is said by the rumour as often as by its debunk.
     "debunk": (
         "tin giả", "tin đồn", "bịa đặt", "sai sự thật", "không đúng sự thật", "thông tin sai",
         "bác bỏ", "không có chuyện", "thất thiệt", "xuyên tạc", "không có cơ sở",
         "giả mạo", "cắt ghép", "đính chính", "kiểm chứng", "xác minh", "thực hư",
-        "vận hành bình thường", "không có căn cứ", "không chính xác", "không hề",
+        "vận hành bình thường", "không có căn cứ", "không chính xác",
         "xử lý nghiêm", "xử phạt người đăng", "mời làm việc", "cảnh giác", "thủ đoạn",
-        "chiêu lừa", "mạo danh", "khuyến cáo người dân không", "hoang mang",
-        "không có cơ sở khoa học", "chưa có bằng chứng", "các nhà khoa học", "nghiên cứu cho thấy",
-        "lan truyền", "thông tin lan truyền", "sai hết", "không phải", "đừng hoảng",
+        "chiêu lừa", "mạo danh", "khuyến cáo người dân không", "gây hoang mang",
+        "không có cơ sở khoa học", "chưa có bằng chứng", "sai hết", "đừng hoảng",
         "đừng tin", "đừng share", "đừng chia sẻ", "hoàn toàn sai", "là sai", "hiểu sai",
-        "hiểu nhầm", "nhầm lẫn", "tin nhắn", "bài đăng", "bài viết", "trên mạng",
-        "mạng xã hội", "tài khoản", "fanpage", "trang mạng", "thực tế", "thật ra", "sự thật là",
-        "ảnh cũ", "clip cũ", "tìm ngược ảnh", "triệu tập", "làm việc với", "chủ tài khoản",
-        "nguồn chính thống", "thông tin chính thống", "bình tĩnh", "không phát hiện",
+        "hiểu nhầm", "nhầm lẫn", "thật ra", "sự thật là",
+        "ảnh cũ", "clip cũ", "tìm ngược ảnh", "triệu tập", "chủ tài khoản",
+        "nguồn chính thống", "thông tin chính thống", "không phát hiện",
         "chưa có quyết định", "chưa có văn bản", "không có bất kỳ", "không có quy định",
-        "chuyên gia", "giải thích", "đã cũ", "xem lại số liệu", "không đúng", "chưa đúng",
+        "đã cũ", "xem lại số liệu", "không đúng", "chưa đúng",
         "khẳng định không", "phủ nhận", "bác tin", "mình tra", "tra cứu", "là giả",
-        "giả nha", "sai nha", "không có vụ", "rốt cuộc", "không chứng minh", "chứ không phải",
+        "giả nha", "sai nha", "không có vụ", "không chứng minh", "chứ không phải",
         "không có chuyện đó", "đã được kiểm chứng", "không có căn cứ khoa học",
+    ),
+    #: Where a claim circulated and who is said to stand behind it: rumours and debunks both say
+    #: it, so the group is a feature and never a reason.
+    "attribution": (
+        "lan truyền", "thông tin lan truyền", "trên mạng", "mạng xã hội", "tài khoản",
+        "fanpage", "trang mạng", "bài viết", "bài đăng", "tin nhắn", "chuyên gia",
+        "các nhà khoa học", "nghiên cứu cho thấy", "giải thích", "thực tế", "hoang mang",
+        "cảnh báo", "sự thật",
     ),
     "official": (
         "thông báo", "công văn", "theo kế hoạch", "dự báo", "trung tâm dự báo",
@@ -97,11 +110,15 @@ CUE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
         "ủng hộ", "bực", "bực mình", "mệt", "chán", "buồn", "sợ", "lo", "mình mong",
         "đề xuất", "góp ý", "kêu gọi", "hãy cùng", "cùng nhau", "tham gia", "tình nguyện",
     ),
+    #: Investment bait. "đầu tư", "nhà đầu tư", "lợi nhuận" and "cam kết" alone are the daily
+    #: vocabulary of energy and business news; only the promise of returns counts.
     "scam": (
-        "lãi", "lợi nhuận", "cam kết", "góp vốn", "hoa hồng", "nhận ngay", "bảo lãnh",
+        "lãi", "lãi khủng", "lãi cao", "lợi nhuận khủng", "lợi nhuận cao", "lợi nhuận hấp dẫn",
+        "cam kết lợi nhuận", "cam kết lãi", "cam kết hoàn vốn", "cam kết hoàn tiền",
+        "góp vốn", "hoa hồng", "nhận ngay", "bảo lãnh", "đặt cọc",
         "đăng ký ngay", "inbox", "zalo", "suất cuối", "hoàn vốn", "chuyển khoản",
-        "phí hồ sơ", "trợ giá", "miễn phí lắp", "thu nhập thụ động", "giới thiệu thành viên",
-        "đầu tư", "cổ phần", "ví điện tử", "mỗi tháng nhận",
+        "phí hồ sơ", "miễn phí lắp", "thu nhập thụ động", "giới thiệu thành viên",
+        "ví điện tử", "mỗi tháng nhận", "nhận lãi", "đầu tư sinh lời", "sinh lời",
     ),
     "denial": (
         "chiêu trò", "trò lừa", "lừa bịp", "âm mưu", "lạnh đi", "không có thật",
@@ -127,6 +144,22 @@ CUE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
         "không bao giờ hoàn vốn", "phát nổ", "tự cháy",
     ),
 }
+
+#: Words that negate what follows in Vietnamese ("không lợi nhuận", "chưa cấm", "chẳng hề lãi").
+NEGATORS: Final[frozenset[str]] = frozenset({
+    "không", "chưa", "chẳng", "chả", "đâu có", "không hề", "chưa hề", "chẳng hề", "chưa từng",
+    "không phải", "không có", "chưa có", "chẳng có", "không còn", "không được",
+})
+#: How many words before a cue a negator still governs it ("không hề có lợi nhuận cao"); a
+#: punctuation mark ends the scope earlier.
+NEGATION_WINDOW: Final[int] = 3
+#: "gấp" urges ("chia sẻ gấp") unless it multiplies ("gấp đôi", "gấp 3 lần", "gấp nhiều lần").
+MULTIPLIERS: Final[frozenset[str]] = frozenset({
+    "đôi", "rưỡi", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "trăm",
+    "nghìn", "ngàn", "vạn", "triệu", "nhiều", "mấy", "vài", "hàng", "chục", "lần",
+})
+#: Cue phrases that are only cues when not followed by one of these words.
+_NOT_BEFORE: Final[dict[str, frozenset[str]]] = {"gấp": MULTIPLIERS}
 
 
 def is_unaccented(text: str) -> bool:
@@ -166,46 +199,60 @@ class LexiconHit:
 class Lexicon:
     """The topic terms and every cue group in one regex, so a text is scanned once.
 
-    A longer phrase also counts for the groups of the phrases inside it: "điện hạt nhân" is a
-    topic term and carries the nuclear cue "hạt nhân". Groups whose name starts with "_" hold
-    phrases that are matched only to be ignored.
+    A domain term also counts for the cue groups of the phrases inside it ("điện hạt nhân" is a
+    topic term and carries the nuclear cue "hạt nhân"), and a cue phrase for the domain terms
+    inside it; one cue phrase never carries another cue group ("gấp nhiều lần" compares, it does
+    not urge). Accented phrases are looked for in accented text and folded phrases in folded
+    text, never across ("cam kết" is not "cấm"). Groups whose name starts with "_" hold phrases
+    that are matched only to be ignored.
     """
 
     def __init__(self, groups: dict[str, tuple[str, ...]]) -> None:
-        keyed: dict[str, dict[str, str]] = {}  # key -> group -> phrase as written
-        for variant in (str.lower, fold):
-            for group, phrases in groups.items():
-                for phrase in phrases:
-                    keyed.setdefault(variant(phrase), {}).setdefault(group, phrase)
+        self._owners = {
+            "accented": self._owners_of(groups, str.lower),
+            "folded": self._owners_of(groups, fold),
+        }
+        self._accented = _alternation(sorted(self._owners["accented"], key=len, reverse=True))
+        self._folded = _alternation(sorted(self._owners["folded"], key=len, reverse=True))
+
+    @staticmethod
+    def _owners_of(
+        groups: dict[str, tuple[str, ...]], variant: Callable[[str], str]
+    ) -> dict[str, dict[str, str]]:
+        """key -> group -> phrase as written, for one spelling variant of the phrases."""
+        keyed: dict[str, dict[str, str]] = {}
+        for group, phrases in groups.items():
+            for phrase in phrases:
+                keyed.setdefault(variant(phrase), {}).setdefault(group, phrase)
         for key, owners in keyed.items():
             if any(group.startswith("_") for group in owners):
                 continue  # a phrase that exists to be ignored inherits nothing
+            is_topic = TOPIC_GROUP in owners
             padded = f" {key} "
             for group, phrases in groups.items():
                 if group in owners or group.startswith("_"):
                     continue
-                inside = [p for p in phrases if f" {p.lower()} " in padded
-                          or f" {fold(p)} " in padded]
+                if not is_topic and group != TOPIC_GROUP:
+                    continue  # cue phrases carry domain terms, never other cue groups
+                inside = [p for p in phrases if f" {variant(p)} " in padded]
                 if inside:
                     owners[group] = max(inside, key=len)
-        self._owners = keyed
-        accented = sorted({p.lower() for ps in groups.values() for p in ps}, key=len, reverse=True)
-        folded = sorted({fold(p) for ps in groups.values() for p in ps}, key=len, reverse=True)
-        self._accented = _alternation(accented)
-        self._folded = _alternation(folded)
+        return keyed
 
     def scan(self, text: str, unaccented: bool | None = None) -> list[LexiconHit]:
         """Every phrase in ``text``; folded matching only when the text is unaccented."""
         if unaccented is None:
             unaccented = is_unaccented(text)
-        pattern, haystack = (
-            (self._folded, fold(text)) if unaccented else (self._accented, text.lower())
+        variant, pattern, haystack = (
+            ("folded", self._folded, fold(text)) if unaccented
+            else ("accented", self._accented, text.lower())
         )
         if len(haystack) != len(text):  # offsets would not map back; match as written
-            pattern, haystack = self._accented, text
+            variant, pattern, haystack = "accented", self._accented, text
+        owners = self._owners[variant]
         hits: list[LexiconHit] = []
         for match in pattern.finditer(haystack):
-            for group, phrase in self._owners.get(match.group(0), {}).items():
+            for group, phrase in owners.get(match.group(0), {}).items():
                 hits.append(LexiconHit(group, phrase, match.start(), match.end()))
         return hits
 
@@ -215,6 +262,92 @@ LEXICON: Final[Lexicon] = Lexicon(
     {"_not_topic": NOT_TOPIC_TERMS, TOPIC_GROUP: TOPIC_TERMS, **CUE_GROUPS}
 )
 CUE_NAMES: Final[tuple[str, ...]] = tuple(CUE_GROUPS)
+_PUNCTUATION: Final = re.compile(r"^[^\w]+$")
+
+
+_FOLDED_NEGATORS: Final[frozenset[str]] = frozenset(fold(n) for n in NEGATORS)
+_FOLDED_MULTIPLIERS: Final[dict[str, frozenset[str]]] = {
+    phrase: frozenset(fold(w) for w in words) for phrase, words in _NOT_BEFORE.items()
+}
+
+
+def _starts_negated(phrase: str) -> bool:
+    words = phrase.lower().split()
+    return any(" ".join(words[:n]) in NEGATORS for n in (1, 2))
+
+
+def cue_hits(
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    unaccented: bool | None = None,
+    scanned: Sequence[LexiconHit] | None = None,
+) -> list[LexiconHit]:
+    """The cue phrases of ``text`` that a reader would agree are there.
+
+    ``tokens`` are the (start, end) offsets of the segmented words of ``text``. A cue counts
+    only when it starts and ends on word boundaries of the segmentation ("khẩn" is not in
+    "khẩn trương", "lợi nhuận" not in "phi lợi nhuận"), when no negator governs it ("không lợi
+    nhuận", "không bị phạt"; the cue's own leading negation, as in "không có chuyện", is part of
+    the cue), and when "gấp" urges rather than multiplies ("gấp nhiều lần"). ``scanned`` is
+    ``LEXICON.scan(text, unaccented)`` when the caller has it already.
+    """
+    if unaccented is None:
+        unaccented = is_unaccented(text)
+    starts = {start: i for i, (start, _) in enumerate(tokens)}
+    ends = {end: i for i, (_, end) in enumerate(tokens)}
+    # Words are compared as the text is written: folded only when the text has no diacritics,
+    # where "khong" can only be "không" (folded, "khói" would read as "khỏi").
+    surface = fold(text) if unaccented else text.lower()
+    if len(surface) != len(text):
+        surface = text
+    negators = _FOLDED_NEGATORS if unaccented else NEGATORS
+
+    def word(i: int) -> str:
+        start, end = tokens[i]
+        return surface[start:end]
+
+    kept: list[LexiconHit] = []
+    for hit in LEXICON.scan(text, unaccented) if scanned is None else scanned:
+        if hit.group == TOPIC_GROUP:
+            continue
+        first, last = starts.get(hit.start), ends.get(hit.end)
+        if first is None or last is None:
+            continue  # inside a longer word
+        following = _FOLDED_MULTIPLIERS.get(hit.phrase)
+        if following and last + 1 < len(tokens):
+            after = fold(word(last + 1))
+            if after[:1].isdigit() or (after.split() or [""])[0] in following:
+                continue
+        if not _starts_negated(hit.phrase) and _negated(word, first, negators):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _negated(word: Callable[[int], str], first: int, negators: frozenset[str]) -> bool:
+    """Whether a negator stands within ``NEGATION_WINDOW`` words before word ``first``, in the
+    same clause."""
+    for i in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
+        token = word(i)
+        if _PUNCTUATION.match(token):
+            return False
+        if token in negators or (i > 0 and f"{word(i - 1)} {token}" in negators):
+            return True
+    return False
+
+
+def token_offsets(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of each segmented word in ``text``, found in order; a word underthesea
+    rewrote is skipped."""
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for w in words:
+        found = text.find(w, position)
+        if found < 0:
+            continue
+        offsets.append((found, found + len(w)))
+        position = found + len(w)
+    return offsets
 
 
 def topic_terms(text: str) -> list[str]:
@@ -227,13 +360,17 @@ def topic_terms(text: str) -> list[str]:
 
 
 def cue_phrases(text: str) -> dict[str, list[str]]:
-    """Cue phrases in ``text`` by group; groups with no match are left out.
+    """Cue phrases in ``text`` by group, as ``cue_hits`` keeps them; groups with no match are
+    left out. The text is segmented here; the spaCy pipeline passes its own segmentation.
 
     >>> cue_phrases("Công an khẳng định tin vỡ đập là bịa đặt, không phạt ai")
-    {'debunk': ['bịa đặt'], 'policy': ['phạt']}
+    {'debunk': ['bịa đặt']}
+    >>> cue_phrases("Các tỉnh khẩn trương khắc phục, lượng mưa gấp 3 lần, nhà đầu tư cam kết")
+    {}
     """
+    from nlp.segment import segment_words
+
     found: dict[str, list[str]] = {}
-    for hit in LEXICON.scan(text):
-        if hit.group != TOPIC_GROUP:
-            found.setdefault(hit.group, []).append(hit.phrase)
+    for hit in cue_hits(text, token_offsets(text, segment_words(text))):
+        found.setdefault(hit.group, []).append(hit.phrase)
     return {name: found[name] for name in CUE_NAMES if name in found}

@@ -20,7 +20,7 @@ from spacy.util import filter_spans, load_config, load_model_from_config
 from spacy.vocab import Vocab
 
 from nlp.gazetteer import GazetteerEntry, entries
-from nlp.lexicon import CUE_NAMES, LEXICON, TOPIC_GROUP, is_unaccented
+from nlp.lexicon import CUE_NAMES, LEXICON, TOPIC_GROUP, cue_hits, is_unaccented
 from nlp.normalize import count_emoji, fold, normalize_text
 from nlp.segment import segment_words, split_sentences
 
@@ -214,6 +214,8 @@ def make_entity_ruler(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[[Doc], Doc]:
     """Domain terms and cue phrases of a text, and a lexicon relevance score in [0, 1].
 
+    Cue phrases are kept only on the segmented words and outside negations (``cue_hits``).
+
     The score saturates: ``saturation`` distinct domain terms count as fully on topic. The
     trained relevance gate in ``models/`` takes this score as one feature among many, since a
     lexicon alone cannot tell "cơn bão giá" (a price storm) from a storm.
@@ -223,12 +225,15 @@ def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[
         terms: list[str] = []
         starts: list[int] = []
         cues: dict[str, list[str]] = {}
-        for hit in LEXICON.scan(doc._.text, doc._.unaccented):
+        text: str = doc._.text
+        scanned = LEXICON.scan(text, doc._.unaccented)
+        for hit in scanned:
             if hit.group == TOPIC_GROUP:
                 terms.append(hit.phrase)
                 starts.append(hit.start)
-            else:
-                cues.setdefault(hit.group, []).append(hit.phrase)
+        tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
+        for hit in cue_hits(text, tokens, doc._.unaccented, scanned):
+            cues.setdefault(hit.group, []).append(hit.phrase)
         doc._.topic_terms = terms
         doc._.topic_starts = starts
         doc._.topic_score = min(1.0, len(set(terms)) / saturation)

@@ -16,3 +16,4 @@ fi
 cleanup() { [ -n "$started" ] && python3 scripts/es_node.py stop --name bench || true; }
 trap cleanup EXIT
 .venv/bin/python bench/review_bench.py --es-url "$KIEMCHUNG_TEST_ES_URL" --n "${BENCH_ITEMS:-100000}"
+.venv/bin/python bench/login_flood_bench.py --es-url "$KIEMCHUNG_TEST_ES_URL"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.ids import canonical_url, doc_id_for_url
 from core.labels import is_misleading
 from core.records import Classification, CrawledItem, Enrichment, IndexedItem
+
+if TYPE_CHECKING:
+    from alerts.signals import FlaggedItem
 
 
 def make_item(
@@ -41,3 +44,23 @@ def make_item(
         model_version="test-1",
     )
     return IndexedItem(item=crawled, enrichment=Enrichment(), classification=classification)
+
+
+def flagged_record(item: FlaggedItem, *, strong: bool = False) -> IndexedItem:
+    """An indexed item that surge detection counts as ``item`` (same time, label, claim and
+    provinces): the replayed history of the alert and watch tests."""
+    reasons = [f"Nhãn: {item.label}"]
+    if item.claim_id:
+        strength = "rất giống" if strong else "gần giống"
+        reasons.append(f"Giống tin sai đã kiểm chứng: \u201c...\u201d "
+                       f"({item.claim_id}, {strength}, 0.61)")
+    url = f"https://tin.example.vn/{item.id}.html"
+    return IndexedItem(
+        item=CrawledItem(id=item.id, url=url, canonical_url=url, source_id=item.source_id or "s",
+                         title=item.title or f"Tin {item.id}", text="Nội dung.",
+                         published=item.time, fetched_at=item.time),
+        enrichment=Enrichment(provinces=list(item.provinces),
+                              known_claims=[item.claim_id] if item.claim_id else []),
+        classification=Classification(label=item.label, flagged=True, score=item.score,
+                                      relevant=True, reasons=reasons, model_version="test"),
+    )

@@ -17,6 +17,7 @@ from core.text import collapse_spaces, nfc
 from crawlers.extract.dates import parse_date
 from crawlers.extract.encoding import decode_html
 from crawlers.extract.metadata import PageMetadata, clean, jsonld_names, jsonld_value, read_metadata
+from crawlers.extract.registrable import same_registrable_domain
 from crawlers.extract.sites import GENERIC_DROP, SiteRules, rules_for
 
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,60}$")
@@ -61,6 +62,9 @@ class Article:
     encoding: str = "utf-8"
     legacy_encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The page's canonical link when it names another registrable domain: not trusted as the
+    #: item's identity (an aggregator could take over the outlet's id), kept as "a copy of".
+    canonical_elsewhere: str | None = None
 
 
 def _text_of(element: lxml_html.HtmlElement) -> str:
@@ -337,9 +341,14 @@ def extract_article(
     canonical = urljoin(url, meta.canonical or meta.meta.get("og:url") or url)
     if not canonical.startswith(("http://", "https://")):
         canonical = url
+    # The declared canonical picks the site's extraction rules (a saved or mirrored page is
+    # still that outlet's layout), but decides the id only within the page's own domain.
     site = rules_for(canonical, url).merged(rules)
+    elsewhere = None
+    if not same_registrable_domain(canonical, url):
+        elsewhere, canonical = canonical_url(canonical), url
     article = Article(url=url, canonical_url=canonical_url(canonical), encoding=encoding,
-                      legacy_encoding=legacy, warnings=list(notes))
+                      legacy_encoding=legacy, warnings=list(notes), canonical_elsewhere=elsewhere)
     article.title = _title(tree, meta, site)
     article.lead = _lead(tree, meta, site)
     article.published = _published(tree, meta, site)

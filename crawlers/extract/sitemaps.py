@@ -12,10 +12,12 @@ from crawlers.extract.dates import parse_date
 from crawlers.extract.metadata import clean
 
 _GZIP_MAGIC = b"\x1f\x8b"
+#: The sitemap protocol's own limit on one file, uncompressed (sitemaps.org: 50 MB, 50,000 URLs).
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 
 
 class SitemapTooLarge(ValueError):
-    """A gzipped sitemap inflates beyond the size cap."""
+    """A sitemap (or what a gzipped one inflates to) is beyond the size cap."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,11 @@ def _local(tag: object) -> str:
     return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
 
 
-def parse_sitemap(body: bytes, max_size: int = 50 * 1024 * 1024) -> list[SitemapEntry]:
+def parse_sitemap(body: bytes, max_size: int = SITEMAP_MAX_BYTES) -> list[SitemapEntry]:
     """Entries of a sitemap; news-sitemap titles and publication dates are kept."""
     data = inflate(body, max_size)
+    if len(data) > max_size:
+        raise SitemapTooLarge(f"sitemap is {len(data)} bytes, beyond {max_size}")
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
     root = etree.fromstring(data.lstrip(), parser) if data.strip() else None
     if root is None:

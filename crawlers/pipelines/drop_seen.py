@@ -23,6 +23,8 @@ class DropSeenPipeline:
         return cls(crawler.settings["KC_CONTEXT"], crawler)
 
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
+        if item.get("_revision"):
+            return item  # a stored article re-checked and changed: its new version goes on
         urls = [item["canonical_url"], *item.get("_aliases", [])]
         if any(self.context.state.has_url(url) for url in urls):
             assert self.crawler.stats is not None

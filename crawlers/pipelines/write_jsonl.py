@@ -43,6 +43,16 @@ class WriteJsonlPipeline:
                 canonical_url=url, item_id=record.id, source_id=record.source_id,
                 content_hash=record.content_hash, simhash=item.get("_simhash"),
             )
+        validators = item.get("_validators")
+        if validators is not None and record.content_hash:
+            # An article page: kept for the corrections re-check of the next crawls.
+            self.context.state.record_version(
+                item_id=record.id, url=record.url, source_id=record.source_id,
+                content_hash=record.content_hash, version=record.version,
+                etag=validators[0], last_modified=validators[1],
+            )
+        if item.get("_revision"):
+            self.crawler.stats.inc_value("kc/revised")
         self.crawler.stats.inc_value("kc/new")
         self.context.emit(f"item {record.source_id}")
         return item

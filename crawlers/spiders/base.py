@@ -12,6 +12,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
@@ -21,11 +22,13 @@ from crawlers.context import RunContext
 from crawlers.extract.article import ExtractionError, JavaScriptOnlyPage, extract_article
 from crawlers.extract.images import lead_image_url
 from crawlers.extract.sites import SiteRules
+from crawlers.fingerprint import content_hash
 from crawlers.middlewares.guard_addresses import RefusedAddress
 from crawlers.middlewares.robots_policy import RobotsUnavailable
 from crawlers.middlewares.stop_redirect_loops import RedirectLoop
 from crawlers.report import SKIP_REASONS
 from crawlers.sources import Source
+from crawlers.state import PageVersion
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +109,10 @@ class SourceSpider(scrapy.Spider):
         kind = failure.type.__name__ if failure.type is not None else "Error"
         text = failure.getErrorMessage() or kind
         reason = self._failure_reason(failure, url, text)
+        if reason == "removed":
+            self.skip(reason)
+            self.note(f"bài đã bị gỡ khỏi trang (article removed since it was stored): {url}")
+            return
         if reason == "robots_forbidden":
             self.skip(reason)
             if entry:
@@ -124,6 +131,12 @@ class SourceSpider(scrapy.Spider):
         self.fail(f"{SKIP_REASONS[reason]}: {url}: {kind}: {text}", reason)
 
     def _failure_reason(self, failure: Failure, url: str, text: str) -> str:
+        request = getattr(failure, "request", None)
+        if (request is not None and request.meta.get("kc_recheck")
+                and isinstance(failure.value, HttpError)
+                and failure.value.response.status in {404, 410}):
+            return "removed"
+
         if failure.check(RobotsUnavailable):
             return "robots_unreachable"
         if failure.check(RefusedAddress):
@@ -143,6 +156,48 @@ class SourceSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for request in self.start_requests_for_source():
             yield request
+        for request in self.recheck_requests():
+            yield request
+
+    # -- corrections ----------------------------------------------------------------------
+    def recheck_requests(self) -> Iterable[scrapy.Request]:
+        """Conditional requests for this source's articles first fetched within the last
+        ``recheck_days``: a 304 or the same body is no news; a changed body is a new version."""
+        days = self.context.settings.recheck_days
+        started = self.context.started or now_utc()
+        if days <= 0:
+            return
+        pages = self.context.state.pages_to_recheck(
+            self.source.id, started - timedelta(days=days), started)
+        for page in pages:
+            headers = {}
+            if page.etag:
+                headers["If-None-Match"] = page.etag
+            if page.last_modified:
+                headers["If-Modified-Since"] = page.last_modified
+            yield scrapy.Request(page.url, callback=self.parse_recheck, errback=self.on_error,
+                                 headers=headers, dont_filter=True,
+                                 meta={"kc_recheck": page, "handle_httpstatus_list": [304]})
+
+    def parse_recheck(self, response: Response) -> Iterable[dict[str, Any]]:
+        page: PageVersion = response.meta["kc_recheck"]
+        etag, modified = _validators(response)
+        if response.status == 304:
+            self.stats_inc("kc/unchanged")
+            self.context.state.mark_checked(page.item_id, etag, modified)
+            return
+        for item in self.parse_article(response):
+            if content_hash(item["text"]) == page.content_hash:
+                self.stats_inc("kc/unchanged")
+                self.context.state.mark_checked(page.item_id, etag, modified)
+                continue
+            # The same story under the same id, whatever its canonical link says now.
+            item["id"] = page.item_id
+            item["version"] = page.version + 1
+            item["previous_hash"] = page.content_hash
+            item["_revision"] = True
+            self.note(f"bài đã sửa (article changed), phiên bản {page.version + 1}: {page.url}")
+            yield item
 
     def start_requests_for_source(self) -> Iterable[scrapy.Request]:
         raise NotImplementedError
@@ -225,6 +280,12 @@ class SourceSpider(scrapy.Spider):
             metadata["legacy_encoding"] = article.legacy_encoding
         if article.warnings:
             metadata["extraction_notes"] = "; ".join(article.warnings)
+        copy_of = None
+        if article.canonical_elsewhere:
+            # Another site's URL does not decide this page's id: it is kept as a copy of it.
+            metadata["canonical_elsewhere"] = article.canonical_elsewhere
+            copy_of = doc_id_for_url(article.canonical_elsewhere)
+            self.stats_inc("kc/canonical_elsewhere")
         yield {
             "id": doc_id_for_url(article.canonical_url),
             "url": response.url,
@@ -240,6 +301,17 @@ class SourceSpider(scrapy.Spider):
             "section": article.section,
             "language": article.language or "vi",
             "metadata": metadata,
+            "duplicate_of": copy_of,
             "_aliases": sorted(aliases),
+            "_validators": _validators(response),
             "_image_urls": [u for u in [lead_image_url(response.body, response.url)] if u],
         }
+
+
+def _validators(response: Response) -> tuple[str | None, str | None]:
+    """The response's ``ETag`` and ``Last-Modified``, for the next conditional request."""
+    def header(name: bytes) -> str | None:
+        value = response.headers.get(name)
+        return value.decode("latin-1") if value else None
+
+    return header(b"ETag"), header(b"Last-Modified")

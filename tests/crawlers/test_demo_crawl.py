@@ -38,7 +38,11 @@ def test_two_crawls_store_each_article_once_and_refetch_nothing(settings, demo_s
     assert second.ok, second.summary_lines()
     assert len(_items(out)) == ARTICLE_COUNT
     assert all(stats.new == 0 for stats in second.per_source.values())
-    assert not [p for p in demo_site.requests[before:] if p.startswith("/bai/")]
+    # Each article is only re-checked for corrections, once, and answered "not modified".
+    again = sorted(p for p in demo_site.requests[before:] if p.startswith("/bai/"))
+    assert again == sorted(article_requests)
+    assert sorted(p for p in demo_site.server.not_modified if p.startswith("/bai/")) == again
+    assert sum(stats.rechecked for stats in second.per_source.values()) == ARTICLE_COUNT
 
 
 def test_items_carry_ids_dates_and_clean_text(settings, demo_site: LocalSite,

@@ -49,10 +49,14 @@ OPTIONS = {"documentLoader": offline_loader}
 
 
 def _verdict(item_id: str, verdict: str, *, evidence: list[str] | None = None,
-             label: str | None = None, day: int = 20) -> ReviewVerdict:
+             label: str | None = None, day: int = 20,
+             duplicate_of: str | None = None) -> ReviewVerdict:
+    """A verdict the store's rules accept: a confirmed one carries a misleading label."""
+    if verdict == "confirmed" and label is None:
+        label = "disaster_hoax"
     return ReviewVerdict(item_id=item_id, verdict=verdict, label=label,  # type: ignore[arg-type]
                          evidence=evidence or [], reviewer="lan", note="ghi chú nội bộ",
-                         at=datetime(2026, 11, day, 3, 0, tzinfo=UTC))
+                         duplicate_of=duplicate_of, at=datetime(2026, 11, day, 3, 0, tzinfo=UTC))
 
 
 def review_some(store: ItemStore) -> dict[str, str]:
@@ -189,8 +193,10 @@ def test_export_claimreview_command(tmp_path: Path) -> None:
 def test_nothing_but_confirmed_is_ever_exported(verdict: str, tmp_path: Path) -> None:
     store = open_store(Settings(data_dir=tmp_path))
     item = make_item("https://mxh.example/p/2", label="disaster_hoax", score=0.95)
-    store.upsert([item])
-    store.record_verdict(_verdict(item.id, verdict, evidence=[REBUTTAL]))
+    original = make_item("https://mxh.example/p/1", label="disaster_hoax", score=0.95)
+    store.upsert([item, original])
+    duplicate_of = original.id if verdict == "duplicate" else None
+    store.record_verdict(_verdict(item.id, verdict, evidence=[REBUTTAL], duplicate_of=duplicate_of))
     store.refresh()
     assert list(claim_reviews(store)) == []
     store.close()

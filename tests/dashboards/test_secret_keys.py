@@ -60,6 +60,14 @@ def test_a_cookie_forged_with_the_old_default_key_is_refused(sqlite_app, tmp_pat
     kept = stored_key(tmp_path, "secret_key")
     client.cookies.set(SESSION_COOKIE, _forged_cookie(kept, {"user": "quan", "csrf": "x"}))
     assert client.get("/api/me").status_code == 401
+    # The key alone must stop a forger: even one who somehow learnt the account's current
+    # epoch gets nowhere with the old default key, while the kept key (the control) works.
+    epoch = sqlite_app.state.users.get("quan").session_epoch
+    session = {"user": "quan", "csrf": "forged-token", "epoch": epoch}
+    client.cookies.set(SESSION_COOKIE, _forged_cookie(OLD_DEFAULT_SECRET, session))
+    assert client.get("/api/me").status_code == 401
+    client.cookies.set(SESSION_COOKIE, _forged_cookie(kept, session))
+    assert client.get("/api/me").json()["name"] == "quan"
 
 
 def test_the_key_is_made_once_per_data_directory_owner_only(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.records import Enrichment, ReviewVerdict
-from dashboards.reports.period import PeriodError, last_complete, parse_period
+from reports.period import PeriodError, last_complete, parse_period
 from tests.conftest import require
 from tests.factories import make_item
 
@@ -75,8 +75,8 @@ def test_periods_are_in_vietnam_time() -> None:
 
 def test_gathered_numbers_match_the_store(data_dir: Path) -> None:
     from core.settings import load_settings
-    from dashboards.reports.gather import gather
     from index.factory import open_store
+    from reports.gather import gather
 
     expected = _seed(data_dir)
     store = open_store(load_settings())

@@ -8,20 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.records import ReviewVerdict
-from flows.retrain import not_worse
 from tests.factories import make_item
-
-BASE = {"flag_f1": 0.9, "macro_f1_misleading": 0.8, "opinion_flagged_share": 0.02,
-        "debunk_flagged_share": 0.0}
-
-
-def test_not_worse_needs_every_measure_to_hold() -> None:
-    assert not_worse(dict(BASE), dict(BASE))  # a tie is not worse
-    assert not_worse(dict(BASE, flag_f1=0.91), BASE)
-    assert not not_worse(dict(BASE, flag_f1=0.89), BASE)
-    assert not not_worse(dict(BASE, macro_f1_misleading=0.79), BASE)
-    assert not not_worse(dict(BASE, opinion_flagged_share=0.05), BASE)
-    assert not_worse(dict(BASE, debunk_flagged_share=None), BASE)
 
 
 def _seed_verdicts() -> int:
@@ -33,7 +20,8 @@ def _seed_verdicts() -> int:
     cases = [
         ("Đập thủy điện sắp vỡ, sơ tán ngay trong đêm nay", "disaster_hoax", "confirmed",
          "disaster_hoax"),
-        ("Uống nước lá chữa được bệnh do bụi mịn PM2.5", "health_pollution", "confirmed", None),
+        ("Uống nước lá chữa được bệnh do bụi mịn PM2.5", "health_pollution", "confirmed",
+         "health_pollution"),
         ("Đầu tư tín chỉ carbon lãi 30% mỗi tháng, cam kết hoàn vốn", "green_scam", "confirmed",
          "green_scam"),
         ("EVN khuyến nghị tiết kiệm điện trong mùa nắng nóng", "disaster_hoax", "not_misleading",
@@ -55,23 +43,25 @@ def _seed_verdicts() -> int:
 
 
 @pytest.mark.slow
-def test_retrain_gathers_verdicts_trains_compares_and_promotes_only_if_not_worse(
+def test_retrain_gathers_verdicts_trains_compares_and_promotes_only_beyond_the_interval(
     data_dir: Path,
 ) -> None:
     from core.settings import load_settings
-    from flows.model_registry import active_model_dir
     from flows.retrain import retrain
+    from models.promotion import should_promote
+    from models.registry import active_model_dir
 
     usable = _seed_verdicts()
     outcome = retrain()
 
     assert outcome["verdicts"] == usable
-    current, candidate = outcome["current"], outcome["candidate"]
-    assert current["n"] == candidate["n"] > 100  # the same fixed test split for both
-    assert current["model_version"] != candidate["model_version"]
-    rule = (candidate["flag_f1"] >= current["flag_f1"]
-            and candidate["macro_f1_misleading"] >= current["macro_f1_misleading"]
-            and not_worse(candidate, current))
+    assert outcome["test_items"] > 100  # the same fixed, grouped test split for both models
+    assert outcome["current_version"] != outcome["candidate_version"]
+    measures = outcome["measures"]
+    assert {"flag_f1", "macro_f1_misleading", "test_false_flags"} <= set(measures)
+    for row in measures.values():
+        assert row["low"] <= row["difference"] <= row["high"]
+    rule = should_promote(measures)
     assert outcome["promoted"] is rule
     active = active_model_dir(load_settings())
     if rule:

@@ -24,7 +24,7 @@ def small_model_dir(tmp_path_factory: pytest.TempPathFactory,
                     fixture_examples: list[Example]) -> Path:
     """A model trained on the fixture alone, saved like the real one (a few seconds)."""
     directory = tmp_path_factory.mktemp("artefacts")
-    result = train(fixture_examples, log=lambda _msg: None)
+    result = train(fixture_examples, log=lambda _msg: None, eval_dir=None)
     store.save(result.artefacts, directory)
     return directory
 

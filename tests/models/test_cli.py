@@ -59,22 +59,28 @@ def test_train_and_evaluate_on_a_small_corpus(
                                     "title": "", "label": "opinion"}, ensure_ascii=False) + "\n",
                         encoding="utf-8")
     out_dir = tmp_path / "artefacts"
+    missing = tmp_path / "no-eval"  # the real development sets are not part of a clone
     assert main(["train", "--corpus", str(corpus), "--with-verdicts", str(verdicts),
-                 "--output", str(out_dir)]) == 0
+                 "--output", str(out_dir), "--eval-dir", str(missing)]) == 0
     assert {p.name for p in out_dir.iterdir()} >= {
         "classifier.skops", "metadata.json", "metrics.json", "model_card.md"}
+    capsys.readouterr()
     reports = tmp_path / "reports"
     assert main(["evaluate", "--corpus", str(corpus), "--artefacts", str(out_dir),
-                 "--reports", str(reports), "--split", "train"]) == 0
+                 "--reports", str(reports), "--split", "train", "--eval-dir", str(missing),
+                 "--no-challenge"]) == 0
     printed = capsys.readouterr().out
     assert "flag_f1" in printed and "macro_f1_misleading" in printed
-    assert "Confusion matrix" in printed
+    assert "Confusion matrix" in printed and "95% interval" in printed
+    assert "Real development sets\n\nNot found" in printed
     report = json.loads((reports / "evaluation.json").read_text(encoding="utf-8"))
-    assert report["split"] == "train" and report["n"] > 0
-    # Second section: the held-out challenge set, reported (never trained or tuned on).
-    assert "held-out challenge set, never trained or tuned on" in printed
-    assert report["challenge"]["n"] == 300 and "heldout" in report["challenge"]
-    assert "held-out challenge set" in (reports / "evaluation.md").read_text(encoding="utf-8")
+    assert report["split"]["name"] == "train" and report["split"]["n"] > 0
+    assert 0 <= report["split"]["intervals"]["flag_f1"]["low"] <= report["split"]["flag_f1"]
+    # The fresh held-out set is reported (never trained, tuned or calibrated on).
+    assert "no decision ever looked at it" in printed
+    assert report["heldout"]["n"] == 72 and "challenge" not in report
+    card = (out_dir / "model_card.md").read_text(encoding="utf-8")
+    assert "exactly what `kiemchung evaluate` prints" in card
 
 
 def test_classify_opens_no_network_connection(

@@ -6,13 +6,14 @@ import base64
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from core.clock import VIETNAM_TZ
+from core.clock import local_time, zone_label
 from core.labels import LABEL_NAMES_VI
-from dashboards.reports.charts import FLAGGED_COLOUR, bar_chart, trend_chart
-from dashboards.reports.gather import ReportData
+from reports.charts import FLAGGED_COLOUR, bar_chart, trend_chart
+from reports.gather import ReportData
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -41,17 +42,32 @@ def chart_uris(data: ReportData) -> dict[str, str]:
 
 
 def render_html(data: ReportData) -> str:
+    """The report in the period's own zone (the configured one), named on the page."""
+    zone = data.period.start.tzinfo
+    assert isinstance(zone, ZoneInfo), "a period starts at midnight in a named zone"
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+    )
+    environment.filters["local_day"] = lambda moment: local_time(moment, zone).strftime(
+        "%d/%m/%Y"
     )
     return environment.get_template("report.html.j2").render(
         data=data,
         period=data.period,
         last_day=data.period.end - timedelta(days=1),
-        generated_local=data.generated_at.astimezone(VIETNAM_TZ),
+        generated_local=local_time(data.generated_at, zone),
+        zone=zone_label(zone, data.period.start),
         charts=chart_uris(data),
         label_names=LABEL_NAMES_VI,
     )
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """The report as PDF bytes (what the app's report download sends)."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=render_html(data), base_url=str(TEMPLATES)).write_pdf()
+    return pdf
 
 
 def write_report(data: ReportData, directory: Path, *, pdf: bool = True) -> ReportFiles:

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from dashboards.reports.gather import TrendPoint  # noqa: E402
+from reports.gather import TrendPoint  # noqa: E402
 
 # DejaVu Sans has every Vietnamese letter with its diacritics; the default font may not.
 FONT = "DejaVu Sans"
@@ -39,10 +39,25 @@ def _top(counts: dict[str, int], limit: int = MAX_BARS) -> tuple[list[str], list
     return [k for k, _ in head], [v for _, v in head]
 
 
-def bar_chart(counts: dict[str, int], title: str, colour: str = ITEMS_COLOUR) -> bytes:
-    """Horizontal bars, largest first; an empty count draws a labelled empty chart."""
+NO_DATA = "Không có dữ liệu trong kỳ này (no data in this period)"
+
+
+def _empty(title: str, height: float) -> Figure:
+    """A chart with nothing to draw says so, with no axes (no 0-height bars on a ±0.05 axis)."""
+    figure, axes = plt.subplots(figsize=(6.4, height))
+    axes.set_axis_off()
+    axes.set_title(title, fontsize=11, loc="left")
+    axes.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=10, color="#555",
+              transform=axes.transAxes)
+    return figure
+
+
+def bar_figure(counts: dict[str, int], title: str, colour: str = ITEMS_COLOUR) -> Figure:
+    """Horizontal bars, largest first."""
     plt.rcParams["font.family"] = FONT
-    names, values = _top(counts)
+    names, values = _top({k: v for k, v in counts.items() if v > 0})
+    if not values:
+        return _empty(title, 1.6)
     figure, axes = plt.subplots(figsize=(6.4, 0.35 * max(len(names), 3) + 1.0))
     axes.barh(names[::-1], values[::-1], color=colour)
     for y, value in enumerate(values[::-1]):
@@ -51,14 +66,18 @@ def bar_chart(counts: dict[str, int], title: str, colour: str = ITEMS_COLOUR) ->
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(labelsize=8)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if not values:
-        axes.text(0.5, 0.5, "không có dữ liệu (no data)", ha="center", transform=axes.transAxes)
-    return _png(figure)
+    return figure
 
 
-def trend_chart(points: Sequence[TrendPoint], title: str) -> bytes:
+def bar_chart(counts: dict[str, int], title: str, colour: str = ITEMS_COLOUR) -> bytes:
+    return _png(bar_figure(counts, title, colour))
+
+
+def trend_figure(points: Sequence[TrendPoint], title: str) -> Figure:
     """Items and flagged items per bucket, as bars side by side."""
     plt.rcParams["font.family"] = FONT
+    if not any(p.items or p.flagged for p in points):
+        return _empty(title, 1.6)
     figure, axes = plt.subplots(figsize=(6.4, 2.8))
     xs = range(len(points))
     axes.bar([x - 0.2 for x in xs], [p.items for p in points], width=0.4, color=ITEMS_COLOUR,
@@ -69,7 +88,12 @@ def trend_chart(points: Sequence[TrendPoint], title: str) -> bytes:
     axes.set_xticks(list(xs)[::step], [p.label for p in points][::step], fontsize=8)
     axes.tick_params(axis="y", labelsize=8)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0)
     axes.set_title(title, fontsize=11, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=8, frameon=False)
-    return _png(figure)
+    return figure
+
+
+def trend_chart(points: Sequence[TrendPoint], title: str) -> bytes:
+    return _png(trend_figure(points, title))

@@ -9,9 +9,9 @@ from itertools import islice
 from typing import Any
 
 from core.clock import now_utc
-from dashboards.reports.period import Period
 from index.query import SearchQuery
 from index.store import ItemStore
+from reports.period import Period
 
 # Sources and provinces a report can list; the store counts them all, the report keeps these.
 MAX_BREAKDOWN_KEYS = 1_000
