@@ -181,6 +181,11 @@ class ReviewVerdict(BaseModel):
     duplicate_of: str | None = None
     reviewer: str
     at: datetime = Field(default_factory=now_utc)
+    undoes: datetime | None = Field(
+        default=None,
+        description="Set on an audit entry that undid the verdict recorded at this time; "
+        "the other fields repeat the verdict undone",
+    )
 
     @field_validator("label")
     @classmethod
@@ -193,6 +198,11 @@ class ReviewVerdict(BaseModel):
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         return as_utc(value)
+
+    @field_validator("undoes")
+    @classmethod
+    def _undone_utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value) if value is not None else None
 
 
 

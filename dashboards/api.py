@@ -99,6 +99,9 @@ class AuditOut(BaseModel):
     evidence: list[str]
     before_verdict: str | None
     before_label: str | None
+    undoes: datetime | None = Field(
+        None, description="Set when this entry undid the verdict recorded at that time"
+    )
 
 
 class TimelineOut(BaseModel):
@@ -178,7 +181,7 @@ def _audit_out(entry: Any) -> AuditOut:
         item_id=verdict.item_id, reviewer=verdict.reviewer, at=verdict.at,
         verdict=verdict.verdict, label=verdict.label, note=verdict.note,
         evidence=verdict.evidence, before_verdict=before.verdict if before else None,
-        before_label=before.label if before else None,
+        before_label=before.label if before else None, undoes=verdict.undoes,
     )
 
 

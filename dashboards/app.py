@@ -6,11 +6,12 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from core.settings import Settings, key_in_force
@@ -28,7 +29,7 @@ from dashboards.login_throttle import LoginThrottle
 from dashboards.password_checks import PasswordChecks
 from dashboards.security import SecurityHeadersMiddleware, csrf_protect, session_options
 from dashboards.sessions import LoginRequired
-from dashboards.templating import make_templates, render
+from dashboards.templating import error_page, make_templates
 from dashboards.users import UserStore
 from index.store import ItemStore, StoreUnavailable
 
@@ -105,25 +106,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
         return RedirectResponse("/login", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        if _wants_json(request) or request.method not in ("GET", "POST"):
+    # Starlette's class: unknown paths and wrong methods raise it too, not only our handlers.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request) or request.method not in ("GET", "HEAD", "POST"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        if request.method != "GET":
-            # No page, so no session write: a refused cross-site POST arrives without the
-            # session cookie, and answering with a new session would sign the reviewer out.
-            text = {403: "403 Forbidden / Bạn không có quyền làm việc này."}.get(
-                exc.status_code, f"{exc.status_code} {exc.detail}"
-            )
-            return PlainTextResponse(text, status_code=exc.status_code)
-        key = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "bad_request")
-        # render reads the account store: off the event loop.
-        return await run_in_threadpool(
-            render, request, "error.html", status_code=exc.status_code, message_key=key
-        )
+        return await _error_page(request, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not _wants_json(request):
+            return await _error_page(request, 400)
         # The documented shape (loc, msg, type) without the rejected input: it may be hostile.
         errors = [
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
@@ -133,4 +126,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, exc: StoreUnavailable) -> Response:
+        if not _wants_json(request):
+            return await _error_page(request, 503)
         return JSONResponse({"detail": "the index is unavailable, try again"}, status_code=503)
+
+
+async def _error_page(request: Request, status: int) -> Response:
+    """A page in words, never JSON. After a GET it is a full page (render reads the account
+    store: off the event loop); after a POST it writes no session: a refused cross-site POST
+    arrives without the session cookie, and a new session would sign the reviewer out."""
+    if request.method == "GET":
+        return await run_in_threadpool(error_page, request, status, full=True)
+    return error_page(request, status, full=False)

@@ -110,12 +110,14 @@ async def login(
     attempt = await _attempt(request, name, password, "login")
     if attempt.wait > 0:
         return await _page(request, "login.html", 429, attempt.wait, error="throttled",
-                           minutes=max(1, math.ceil(attempt.wait / 60)), next=target)
+                           minutes=max(1, math.ceil(attempt.wait / 60)), next=target,
+                           username=name)
     if attempt.busy:
         return await _page(request, "login.html", 503, BUSY_RETRY_SECONDS, error="busy",
-                           next=target)
+                           next=target, username=name)
     if attempt.user is None:
-        return await _page(request, "login.html", 401, error="bad_login", next=target)
+        return await _page(request, "login.html", 401, error="bad_login", next=target,
+                           username=name)
     await run_in_threadpool(users_of(request).log, attempt.user.name, "login", "/login", "ok",
                             client_address(request))
     sign_in(request, attempt.user)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Query, Request
@@ -17,10 +18,12 @@ from starlette.datastructures import QueryParams
 
 from core.clock import VIETNAM_TZ
 from core.labels import LABELS, Label
+from core.records import SourceKind
 from index.query import ReviewStatus, SearchQuery, SortOrder
 
 STATUSES = ("unreviewed", "confirmed", "not_misleading", "needs_expert", "duplicate")
 SORTS = ("score", "recency", "relevance")
+SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 PAGE_SIZE = 25
 # Elasticsearch answers from+size up to 10 000; deeper reading is what the export is for.
 MAX_WINDOW = 10_000
@@ -56,6 +59,9 @@ class PageFilters:
     exact: bool = False
     labels: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    source_kinds: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
     status: str = ""
     flagged: bool | None = None
     date_from: date | None = None
@@ -77,6 +83,9 @@ class PageFilters:
             exact=self.exact,
             labels=self.labels,
             sources=self.sources,
+            source_kinds=self.source_kinds,
+            provinces=self.provinces,
+            entities=self.entities,
             flagged=self.flagged,
             review_status=self.status or None,  # type: ignore[arg-type]
             date_from=day_start(self.date_from, self.zone) if self.date_from else None,
@@ -90,7 +99,9 @@ class PageFilters:
         """Query parameters that give these filters again (for links and paging)."""
         values: dict[str, Any] = {
             "q": self.q, "exact": "1" if self.exact else "", "label": list(self.labels),
-            "source": list(self.sources), "status": self.status,
+            "source": list(self.sources), "source_kind": list(self.source_kinds),
+            "province": list(self.provinces), "entity": list(self.entities),
+            "status": self.status,
             "flagged": "" if self.flagged is None else ("1" if self.flagged else "0"),
             "date_from": self.date_from.isoformat() if self.date_from else "",
             "date_to": self.date_to.isoformat() if self.date_to else "",
@@ -99,13 +110,55 @@ class PageFilters:
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", [], None)}
 
+    def url(self, path: str, **changes: Any) -> str:
+        """``path`` with these filters (and ``changes``) in its query string."""
+        query = urlencode(self.params(**changes), doseq=True)
+        return f"{path}?{query}" if query else path
+
+    def chosen(self, facet: str) -> tuple[str, ...]:
+        """The values of one facet (``label``, ``source``, ``status``...) now filtered on."""
+        if facet == "status":
+            return (self.status,) if self.status else ()
+        return tuple(getattr(self, FACET_FIELDS[facet]))
+
+    def with_value(self, facet: str, value: str) -> dict[str, Any]:
+        """Query parameters with ``value`` added to the facet's filter (first page again)."""
+        if facet == "status":
+            return self.params(status=value, page=None)
+        values = list(dict.fromkeys([*self.chosen(facet), value]))
+        return self.params(**{facet: values, "page": None})
+
+    def without_value(self, facet: str, value: str) -> dict[str, Any]:
+        """Query parameters with ``value`` taken off the facet's filter (first page again)."""
+        if facet == "status":
+            return self.params(status="", page=None)
+        values = [v for v in self.chosen(facet) if v != value]
+        return self.params(**{facet: values, "page": None})
+
+    def active(self) -> list[tuple[str, str]]:
+        """Every (facet, value) filtered on, for the removable chips above the results."""
+        return [(facet, value) for facet in FACET_FIELDS for value in self.chosen(facet)]
+
+
+#: Facets a click adds to the filters, and the field of ``PageFilters`` each one fills.
+FACET_FIELDS: dict[str, str] = {
+    "label": "labels", "source": "sources", "source_kind": "source_kinds",
+    "province": "provinces", "entity": "entities", "status": "status",
+}
+
+
+def _many(params: QueryParams, name: str) -> tuple[str, ...]:
+    """A repeatable text filter: trimmed, capped, empties and repeats dropped."""
+    values = (v.strip()[:200] for v in params.getlist(name))
+    return tuple(dict.fromkeys(v for v in values if v))[:20]
+
 
 def page_filters(
     params: QueryParams, *, default_status: str = "", default_flagged: bool | None = None,
     default_sort: str = "score", zone: ZoneInfo = VIETNAM_TZ,
 ) -> PageFilters:
     labels = tuple(v for v in params.getlist("label") if v in LABELS)
-    sources = tuple(v.strip()[:200] for v in params.getlist("source") if v.strip())[:20]
+    sources = _many(params, "source")
     status = params.get("status", default_status)
     status = status if status in STATUSES else ""
     flagged_raw = params.get("flagged")
@@ -120,6 +173,9 @@ def page_filters(
         exact=params.get("exact") in ("1", "on", "true"),
         labels=labels,
         sources=sources,
+        source_kinds=tuple(v for v in _many(params, "source_kind") if v in SOURCE_KINDS),
+        provinces=_many(params, "province"),
+        entities=_many(params, "entity"),
         status=status,
         flagged=flagged,
         date_from=_date(params.get("date_from")),
@@ -159,6 +215,17 @@ def api_filters(
         list[Annotated[str, Query(max_length=200)]],
         Query(default_factory=list, max_length=20, description="Source ids (any of)"),
     ],
+    source_kind: Annotated[
+        list[SourceKind], Query(default_factory=list, description="Source kinds (any of)")
+    ],
+    province: Annotated[
+        list[Annotated[str, Query(max_length=200)]],
+        Query(default_factory=list, max_length=20, description="Provinces named (any of)"),
+    ],
+    entity: Annotated[
+        list[Annotated[str, Query(max_length=200)]],
+        Query(default_factory=list, max_length=20, description="Entities named (any of)"),
+    ],
     flagged: Annotated[bool | None, Query()] = None,
     status: Annotated[ReviewStatus | None, Query(description="Review status")] = None,
     date_from: Annotated[str | None, Query(
@@ -174,6 +241,7 @@ def api_filters(
     """The API's filters (strict)."""
     return PageFilters(
         q=q, exact=exact, labels=tuple(label), sources=tuple(source),
+        source_kinds=tuple(source_kind), provinces=tuple(province), entities=tuple(entity),
         status=status or "", flagged=flagged, date_from=_strict_day("date_from", date_from),
         date_to=_strict_day("date_to", date_to), sort=sort,
         zone=ZoneInfo(request.app.state.settings.timezone),

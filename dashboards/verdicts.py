@@ -59,3 +59,21 @@ def record(store: ItemStore, verdict: ReviewVerdict) -> None:
         raise HTTPException(status_code=404, detail="no such item") from None
     except InvalidVerdict as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
+
+
+#: The rules' reasons (``index.verdict_rules`` and the checks above), as interface strings.
+_ERROR_KEYS = (
+    ("unknown verdict", "err_verdict_missing"),
+    ("a confirmed item needs", "err_confirmed_label"),
+    ("a false positive takes", "err_false_positive_label"),
+    ("a duplicate needs", "err_duplicate_missing"),
+    ("cannot be a duplicate of itself", "err_duplicate_self"),
+    ("to be a duplicate of", "err_duplicate_unknown"),
+    ("duplicate_of goes with", "err_duplicate_only"),
+    ("evidence must be", "err_evidence"),
+)
+
+
+def error_key(reason: str) -> str:
+    """The interface string (``dashboards.i18n``) that says ``reason`` to a reviewer."""
+    return next((key for words, key in _ERROR_KEYS if words in reason), "err_other")

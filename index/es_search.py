@@ -42,6 +42,10 @@ def _filters(query: SearchQuery) -> tuple[list[dict[str, Any]], list[dict[str, A
         filters.append({"term": {"flagged": query.flagged}})
     if query.sources:
         filters.append({"terms": {"source_id": list(query.sources)}})
+    for name, values in (("source_kind", query.source_kinds), ("provinces", query.provinces),
+                         ("entities", query.entities)):
+        if values:
+            filters.append({"terms": {name: list(values)}})
     if query.date_from is not None or query.date_to is not None:
         bounds: dict[str, str] = {}
         if query.date_from is not None:

@@ -48,7 +48,7 @@ from index.query import (
 from index.search_plan import QueryPlan, plan_query, word_candidates
 from index.search_text import fold
 from index.store import StoreUnavailable
-from index.verdict_rules import check_verdict
+from index.verdict_rules import check_verdict, undo_entry, undoable
 
 BULK_CHUNK = 500
 #: Bulk requests in flight at once: while the node indexes one chunk, the next is built,
@@ -63,7 +63,7 @@ BULK_MAX_RETRIES = 6
 #: Statuses that mean "not now": the item is retried by a later run, never dead-lettered.
 _TRANSIENT_STATUSES = frozenset({429, 503})
 _TERMS_FIELDS = {"label": "label", "source": "source_id", "province": "provinces",
-                 "entity": "entities"}
+                 "entity": "entities", "source_kind": "source_kind", "verdict": "review.verdict"}
 PIT_KEEP_ALIVE = "2m"
 #: Searches read items back without their search streams (several times the text's size).
 _READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
@@ -404,6 +404,47 @@ class ElasticStore:
                     raise KeyError(f"no item with id {verdict.item_id}") from None
         raise StoreUnavailable(f"item {verdict.item_id} kept changing; verdict not recorded")
 
+    def undo_verdict(self, item_id: str, at: datetime, reviewer: str) -> ReviewVerdict:
+        """Like ``record_verdict``: the entry first, then the item only if nothing wrote it
+        in between (else read again and redo both)."""
+        entry: ReviewVerdict | None = None
+        with _unavailable_on_connection_error():
+            for _ in range(RETRY_ON_CONFLICT * 4):
+                try:
+                    current = self.client.get(
+                        index=self.names.items_alias, id=item_id, source_includes=["review"]
+                    )
+                except NotFoundError:
+                    raise KeyError(f"no item with id {item_id}") from None
+                review = current["_source"].get("review")
+                undone = undoable(ReviewVerdict.model_validate(review) if review else None, at)
+                found = self.client.search(
+                    index=self.names.verdicts_alias, size=1,
+                    query={"bool": {"filter": [
+                        {"term": {"item_id": item_id}},
+                        {"term": {"at": undone.at.isoformat()}},
+                    ], "must_not": [{"exists": {"field": "undoes"}}]}},
+                )
+                hits = found["hits"]["hits"]
+                restored = hits[0]["_source"].get("before") if hits else None
+                # One entry however many attempts: a retry rewrites it under the same id.
+                entry = entry or undo_entry(undone, reviewer)
+                self.client.index(
+                    index=self.names.verdicts_alias, id=f"{item_id}:{entry.at.isoformat()}",
+                    document={**entry.model_dump(mode="json"), "before": review},
+                    refresh="wait_for",
+                )
+                try:
+                    self.client.update(
+                        index=self.names.items_alias, id=item_id, doc={"review": restored},
+                        if_seq_no=current["_seq_no"], if_primary_term=current["_primary_term"],
+                        refresh="wait_for",
+                    )
+                    return entry
+                except ConflictError:
+                    continue
+        raise StoreUnavailable(f"item {item_id} kept changing; verdict not undone")
+
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         return [entry.verdict for entry in reversed(self.audit_log(item_id=item_id, size=1000))]
 
@@ -457,6 +498,8 @@ class ElasticStore:
                 "field": _TERMS_FIELDS[by], "size": size,
                 "order": [{"_count": "desc"}, {"_key": "asc"}],
             }}
+            if by == "verdict":  # an item with no verdict yet counts as unreviewed
+                agg["terms"]["missing"] = "unreviewed"
         query = query or SearchQuery()
         plan = self.plan(query)
         with _unavailable_on_connection_error():

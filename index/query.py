@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from core.records import IndexedItem, ReviewVerdict
 
 #: ``oldest`` (first published first) is how copies of one story are listed.
 SortOrder = Literal["relevance", "score", "recency", "oldest"]
 #: What ``ItemStore.aggregate`` can count by; ``day`` is the calendar day in Vietnam.
-AggregateBy = Literal["label", "source", "day", "province", "entity"]
-AGGREGATE_BY: tuple[str, ...] = ("label", "source", "day", "province", "entity")
+#: ``verdict`` counts review statuses, ``unreviewed`` included.
+AggregateBy = Literal["label", "source", "day", "province", "entity", "source_kind", "verdict"]
+AGGREGATE_BY: tuple[str, ...] = get_args(AggregateBy)
 ReviewStatus = Literal["unreviewed", "confirmed", "not_misleading", "needs_expert", "duplicate"]
 
 MAX_PAGE_SIZE = 500
@@ -34,6 +35,9 @@ class SearchQuery:
     labels: tuple[str, ...] = ()
     flagged: bool | None = None
     sources: tuple[str, ...] = ()
+    source_kinds: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
     date_from: datetime | None = None
     date_to: datetime | None = None
     review_status: ReviewStatus | None = None

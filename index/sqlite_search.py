@@ -80,6 +80,17 @@ def sql_query(query: SearchQuery, plan: QueryPlan, *, ranked: bool = True) -> Sq
     if query.sources:
         clauses.append(f"items.source_id IN ({','.join('?' * len(query.sources))})")
         params.extend(query.sources)
+    if query.source_kinds:
+        marks = ",".join("?" * len(query.source_kinds))
+        clauses.append(f"json_extract(items.doc, '$.source_kind') IN ({marks})")
+        params.extend(query.source_kinds)
+    for path, values in (("$.provinces", query.provinces), ("$.entities", query.entities)):
+        if values:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM json_each(json_extract(items.doc, '{path}')) "
+                f"WHERE value IN ({','.join('?' * len(values))}))"
+            )
+            params.extend(values)
     if query.date_from is not None:
         clauses.append("items.date >= ?")
         params.append(sortable_time(query.date_from))

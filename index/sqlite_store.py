@@ -37,7 +37,7 @@ from index.sqlite_search import (
     sortable_time,
     sql_query,
 )
-from index.verdict_rules import check_verdict
+from index.verdict_rules import check_verdict, undo_entry, undoable
 
 SCHEMA_VERSION = 3
 
@@ -90,6 +90,8 @@ _GROUPS = {
     "day": (_DAY, "items"),
     "province": ("value", "items, json_each(json_extract(items.doc, '$.provinces'))"),
     "entity": ("value", "items, json_each(json_extract(items.doc, '$.entities'))"),
+    "source_kind": ("json_extract(items.doc, '$.source_kind')", "items"),
+    "verdict": ("coalesce(items.review_status, 'unreviewed')", "items"),
 }
 
 _sortable_time = sortable_time
@@ -330,6 +332,28 @@ class SqliteStore:
                 "INSERT INTO verdicts (item_id, verdict, before) VALUES (?, ?, ?)",
                 (verdict.item_id, payload, row["review"]),
             )
+
+    def undo_verdict(self, item_id: str, at: datetime, reviewer: str) -> ReviewVerdict:
+        with self._transaction() as db:
+            row = db.execute("SELECT review FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no item with id {item_id}")
+            current = ReviewVerdict.model_validate_json(row["review"]) if row["review"] else None
+            undone = undoable(current, at)
+            entries = db.execute(
+                "SELECT verdict, before FROM verdicts WHERE item_id = ? ORDER BY seq DESC",
+                (item_id,),
+            )
+            restored = next((entry["before"] for entry in entries
+                             if ReviewVerdict.model_validate_json(entry["verdict"]) == undone),
+                            None)
+            entry = undo_entry(undone, reviewer)
+            status = ReviewVerdict.model_validate_json(restored).verdict if restored else None
+            db.execute("UPDATE items SET review = ?, review_status = ? WHERE id = ?",
+                       (restored, status, item_id))
+            db.execute("INSERT INTO verdicts (item_id, verdict, before) VALUES (?, ?, ?)",
+                       (item_id, entry.model_dump_json(), row["review"]))
+        return entry
 
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         with self._lock:

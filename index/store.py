@@ -51,6 +51,12 @@ class ItemStore(Protocol):
         verdict the rules refuse (confirmed without a misleading label, a duplicate of
         nothing)."""
 
+    def undo_verdict(self, item_id: str, at: datetime, reviewer: str) -> ReviewVerdict:
+        """Take back the verdict recorded at ``at``: the item returns to the verdict before it
+        (or to none), and the audit log gains an entry by ``reviewer`` whose ``undoes`` is
+        ``at``; the undone verdict stays in the log. Raises ``KeyError`` for an unknown item and
+        ``InvalidVerdict`` when that verdict is no longer the item's (someone decided since)."""
+
     def verdict_history(self, item_id: str) -> list[ReviewVerdict]:
         """Every verdict ever recorded on the item, oldest first."""
 

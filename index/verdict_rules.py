@@ -9,7 +9,9 @@ contradicts itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
+from core.clock import as_utc, now_utc
 from core.labels import is_misleading
 from core.records import ReviewVerdict
 
@@ -43,3 +45,17 @@ def check_verdict(verdict: ReviewVerdict, item_exists: Callable[[str], bool]) ->
         problem = f"no item with id {verdict.duplicate_of!r} to be a duplicate of"
     if problem:
         raise InvalidVerdict(problem)
+
+
+def undoable(current: ReviewVerdict | None, at: datetime) -> ReviewVerdict:
+    """The item's ``current`` verdict if it is the one recorded at ``at``; an undo never takes
+    back a verdict someone recorded since (``InvalidVerdict``)."""
+    if current is None or current.undoes is not None or current.at != as_utc(at):
+        raise InvalidVerdict("that verdict is no longer the item's verdict; nothing undone")
+    return current
+
+
+def undo_entry(undone: ReviewVerdict, reviewer: str) -> ReviewVerdict:
+    """The audit entry of an undo: the verdict undone, by ``reviewer``, now, marked ``undoes``."""
+    return undone.model_copy(update={"reviewer": reviewer, "at": now_utc(), "undoes": undone.at,
+                                     "note": ""})

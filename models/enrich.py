@@ -32,9 +32,17 @@ def shared_classifier(artefact_dir: Path | None, flag_threshold: float) -> Narra
 
 
 def enrich(
-    items: Sequence[CrawledItem], *, flag_threshold: float, artefact_dir: Path | None = None
+    items: Sequence[CrawledItem],
+    *,
+    flag_threshold: float,
+    artefact_dir: Path | None = None,
+    official: bool = False,
 ) -> list[IndexedItem]:
-    """Classify ``items`` in batches and return them ready for the store, in the same order."""
+    """Classify ``items`` in batches and return them ready for the store, in the same order.
+
+    ``official``: the items come from a source ``sources.yaml`` marks ``official: true`` (a
+    government portal, EVN, the weather service); the classifier weighs them as official
+    notices, whatever the crawler's kind of source."""
     classifier = shared_classifier(artefact_dir, flag_threshold)
     enriched: list[IndexedItem] = []
     for start in range(0, len(items), BATCH):
@@ -42,7 +50,7 @@ def enrich(
         inputs = [
             ClassifyInput(
                 id=item.id, text=classified_text(item), title=item.title, url=item.url,
-                source_kind=item.source_kind,
+                source_kind="official" if official else item.source_kind,
             )
             for item in batch
         ]

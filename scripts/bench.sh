@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/crawl_bench.py
 .venv/bin/python bench/classify_bench.py
+.venv/bin/python bench/pool_bench.py
 .venv/bin/python bench/ocr_bench.py
 started=""
 if [ -z "${KIEMCHUNG_TEST_ES_URL:-}" ]; then

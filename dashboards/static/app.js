@@ -14,9 +14,17 @@
 
   const VERDICT_KEYS = { c: "confirmed", n: "not_misleading", e: "needs_expert", d: "duplicate" };
 
+  // Keys belong to whatever has the focus when it is a link, a button or a field: Enter on
+  // a focused link follows that link, a letter typed in a box is text. Shortcuts only act
+  // when the focus is on the page itself (or on a queue row).
+  const OWN_KEYS = "a[href], button, input, textarea, select, summary, dialog, [contenteditable], " +
+    "[role=button], [role=link], [role=textbox], [role=combobox]";
+
   function typing(event) {
     const el = event.target;
-    return el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+    if (!el || el === document.body || el === document.documentElement) return false;
+    if (el.isContentEditable) return true;
+    return Boolean(el.closest && el.closest(OWN_KEYS));
   }
 
   function setupQueue() {
@@ -122,7 +130,24 @@
     });
   }
 
+  // After a verdict: the Undo stays a few seconds (u presses it), then the note stays alone.
+  function setupUndo() {
+    const form = document.getElementById("undo-form");
+    if (!form) return;
+    const button = document.getElementById("undo-button");
+    const seconds = Number(form.dataset.seconds || "10");
+    const timer = window.setTimeout(() => { form.hidden = true; }, seconds * 1000);
+    document.addEventListener("keydown", (event) => {
+      if (form.hidden || typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key !== "u") return;
+      event.preventDefault();
+      window.clearTimeout(timer);
+      button.click();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    setupUndo();
     setupQueue();
     setupDuplicateDialog();
     setupItem();

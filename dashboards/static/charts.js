@@ -30,6 +30,8 @@
     const query = holder.dataset.query;
     const labelNames = names(holder);
     const timeline = await getJSON("/api/stats/timeline?" + query);
+    const anyFlagged = Object.values(timeline.series).some((counts) => counts.some((n) => n > 0));
+    document.getElementById("timeline-empty").hidden = anyFlagged;
     const datasets = Object.entries(timeline.series).map(([label, counts]) => ({
       label: labelNames[label] || label, data: counts,
       backgroundColor: LABEL_COLOURS[label] || "#444444",
@@ -38,9 +40,11 @@
       type: "bar",
       data: { labels: timeline.days, datasets: datasets },
       options: { animation: false, responsive: true, maintainAspectRatio: false,
-                 scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+                 scales: { x: { stacked: true },
+                           y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
     });
     const sources = await getJSON("/api/stats/sources?" + query);
+    document.getElementById("sources-empty").hidden = Object.keys(sources).length > 0;
     new Chart(document.getElementById("sources-chart"), {
       type: "bar",
       data: { labels: Object.keys(sources),

@@ -118,3 +118,18 @@ def analyst(app: FastAPI) -> TestClient:
 @pytest.fixture
 def admin(app: FastAPI) -> TestClient:
     return signed_in(app, "quan")
+
+
+@pytest.fixture
+def store_with_many(seeded_store: ItemStore) -> ItemStore:
+    """The seeded store and 60 more items about "tin", so results run to several pages."""
+    extra = [make_item(f"https://mxh.example/nhieu/{n}", title=f"Tin số {n}", text="Tin thêm",
+                       label="solution_myth", score=0.5 + n / 1000) for n in range(60)]
+    assert seeded_store.upsert(extra).ok
+    seeded_store.refresh()
+    return seeded_store
+
+
+@pytest.fixture
+def many_client(app: FastAPI, store_with_many: ItemStore) -> TestClient:
+    return signed_in(app, "minh")

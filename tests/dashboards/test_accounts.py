@@ -369,8 +369,9 @@ def test_a_slow_store_does_not_hold_up_other_pages(
 
     entered, release = threading.Event(), threading.Event()
 
-    class HeldSearch:
-        """The real store, whose search waits until the test lets it go."""
+    class HeldCounts:
+        """The real store, whose counts (the queue's source filter; item pages count
+        nothing) wait until the test lets them go."""
 
         def __init__(self, inner: ItemStore) -> None:
             self._inner = inner
@@ -378,12 +379,12 @@ def test_a_slow_store_does_not_hold_up_other_pages(
         def __getattr__(self, name: str) -> object:
             return getattr(self._inner, name)
 
-        def search(self, query):  # type: ignore[no-untyped-def]
+        def aggregate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             entered.set()
             release.wait(60)
-            return self._inner.search(query)
+            return self._inner.aggregate(*args, **kwargs)
 
-    app = create_app(Settings(data_dir=tmp_path), store=HeldSearch(sqlite_store),  # type: ignore[arg-type]
+    app = create_app(Settings(data_dir=tmp_path), store=HeldCounts(sqlite_store),  # type: ignore[arg-type]
                      users=accounts)
     with TestClient(app) as reviewer:  # one event loop for every request of this client
         assert _login(reviewer, "lan").status_code == 303

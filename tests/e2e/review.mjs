@@ -3,8 +3,11 @@
 // Every check throws on failure; the process exits non-zero and pytest fails.
 import assert from "node:assert/strict";
 import http from "node:http";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const BASE = process.env.KC_BASE_URL;
 const PASSWORD = process.env.KC_PASSWORD;
@@ -224,11 +227,114 @@ await step("a link from another site keeps the session; a deep link returns afte
   site.close();
 });
 
+// axe-core on every page, in Vietnamese; no serious or critical violation. Page.evaluate runs
+// outside the page's CSP, so the app's policy stays as strict as it is for people.
+async function checkAccessibility(page, name) {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+  }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const text = bad.map((v) => `${name}: ${v.impact} ${v.id}: ${v.help} -> ` +
+    v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")).join("\n");
+  assert.equal(bad.length, 0, text);
+  return result.violations.length;
+}
+
+async function fitsWidth(page, name, width) {
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  const wide = await page.evaluate((limit) => Array.from(document.querySelectorAll("body *"))
+    .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+    .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}`), width);
+  assert.ok(scroll <= width, `${name} is ${scroll} px wide at ${width} px: ${wide.join(", ")}`);
+}
+
+await step("every page passes axe-core; queue, item, search and charts at 1366 and 390 px", async () => {
+  const { page } = reviewer;
+  const itemId = await (async () => {
+    await page.goto(`${BASE}/queue`);
+    return page.getAttribute("tr.row", "data-id");
+  })();
+  const pages = [
+    ["queue", "/queue"], ["item", `/items/${itemId}?back=/queue`], ["search", "/search?q=thuy+dien"],
+    ["charts", "/charts"], ["alerts", "/alerts"], ["claim-timeline", "/claims/kc-0001/timeline"],
+  ];
+  let minor = 0;
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+    for (const [name, path] of pages) {
+      await page.goto(`${BASE}${path}`);
+      if (name === "charts") {
+        await page.waitForSelector('#chart-data[data-ready="yes"]', { state: "attached", timeout: 15000 });
+      }
+      minor += await checkAccessibility(page, `${name} at ${width}`);
+      await fitsWidth(page, name, width);
+      await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+    }
+  }
+  // The queue is cards at phone width: one column, each card as wide as the screen.
+  await page.goto(`${BASE}/queue`);
+  const display = await page.$eval("tr.row", (row) => getComputedStyle(row).display);
+  assert.equal(display, "grid", "queue rows are cards at 390 px");
+  await page.setViewportSize({ width: 1366, height: 900 });
+  for (const path of ["/account/password", "/khong-co-trang-nay"]) {
+    await page.goto(`${BASE}${path}`);
+    minor += await checkAccessibility(page, path);
+  }
+  assert.match(await page.textContent("h1"), /Không tìm thấy trang này/);
+  const admin = await newPage("admin-axe");
+  await login(admin.page, "quan");
+  for (const path of ["/audit", "/audit/security"]) {
+    await admin.page.goto(`${BASE}${path}`);
+    minor += await checkAccessibility(admin.page, path);
+  }
+  await admin.page.screenshot({ path: `${SHOTS}/audit-1366.png`, fullPage: true });
+  await admin.context.close();
+  const stranger = await newPage("stranger-axe");
+  await stranger.page.goto(`${BASE}/login`);
+  minor += await checkAccessibility(stranger.page, "/login");
+  await stranger.context.close();
+  console.log(`AXE_MINOR_OR_MODERATE=${minor}`);
+  problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("404")));
+});
+
+await step("keys belong to a focused link or button; a one-key verdict can be undone", async () => {
+  const { page } = reviewer;
+  await page.goto(`${BASE}/queue`);
+  const ids = await page.$$eval("tr.row", (rows) => rows.map((r) => r.dataset.id));
+  assert.ok(ids.length >= 3);
+  // Focus the third row's link while the first row is highlighted: Enter follows the link.
+  await page.focus(`tr.row[data-id="${ids[2]}"] a.item-link`);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  assert.equal(await page.getAttribute("#item", "data-id"), ids[2]);
+  await page.goto(`${BASE}/queue`);
+  // A letter key on a focused button does nothing to the queue.
+  await page.focus("#filters button[type=submit]");
+  await page.keyboard.press("e");
+  await page.keyboard.press("j");
+  assert.equal(await page.$("#undo-form"), null, "no verdict was sent");
+  assert.equal(await page.getAttribute("tr.current", "data-id"), ids[0]);
+  // From the page itself, e records a verdict on the highlighted row and names it.
+  await page.evaluate(() => document.activeElement.blur());
+  const title = (await page.textContent(`tr.row[data-id="${ids[0]}"] a.item-link`)).trim();
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("e")]);
+  assert.ok(await page.isVisible("#undo-button"));
+  assert.ok((await page.textContent("#undo-titles")).includes(title.slice(0, 40)));
+  assert.ok(!(await page.$$eval("tr.row", (rows) => rows.map((r) => r.dataset.id))).includes(ids[0]));
+  await page.screenshot({ path: `${SHOTS}/10-undo-offered.png` });
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("u")]);
+  assert.match(await page.textContent("#flash"), /hoàn tác/i);
+  assert.ok((await page.$$eval("tr.row", (rows) => rows.map((r) => r.dataset.id))).includes(ids[0]));
+  console.log(`UNDONE=${ids[0]}`);
+});
+
 await step("English is one click away", async () => {
   const { page } = reviewer;
   await page.goto(`${BASE}/queue`);
+  await page.goto(`${BASE}/queue?label=disaster_hoax`);
   await Promise.all([page.waitForNavigation(), page.click("#lang-switch")]);
   assert.match(await page.textContent("h1"), /Queue/);
+  assert.equal(new URL(page.url()).search, "?label=disaster_hoax", "the switch keeps the query");
   await page.screenshot({ path: `${SHOTS}/08-english.png` });
 });
 

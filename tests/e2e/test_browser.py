@@ -118,3 +118,13 @@ def test_review_ui_in_a_real_browser(served: str, es_store: ItemStore) -> None:
     assert (duplicate.verdict.verdict, duplicate.verdict.duplicate_of) == ("duplicate",
                                                                            original_id)
     assert (SCREENSHOTS / "04-hostile-item.png").stat().st_size > 0
+    # The verdict the e key recorded and the u key took back: unreviewed again, both logged.
+    undone = next(line.split("=", 1)[1] for line in run.stdout.splitlines()
+                  if line.startswith("UNDONE="))
+    back = es_store.get(undone)
+    assert back is not None and back.verdict is None
+    assert [entry.verdict.undoes is not None for entry in es_store.audit_log(item_id=undone)] \
+        == [True, False]
+    for page in ("queue", "item", "search", "charts"):
+        for width in (1366, 390):
+            assert (SCREENSHOTS / f"{page}-{width}.png").stat().st_size > 0

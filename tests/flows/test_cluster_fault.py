@@ -24,7 +24,8 @@ from tests.conftest import require
 from tests.flows.conftest import REPO_ROOT, SOURCES, GatedSite, store_count, store_ids
 
 ES_SCRIPT = REPO_ROOT / "scripts" / "es_node.py"
-CLUSTER = "flows-c3"
+# Named per test process, so two runs of the suite on one machine never share nodes.
+CLUSTER = f"flows-c3-{os.getpid()}"
 DEMO = ["demo-rss", "demo-news-sitemap"]
 
 

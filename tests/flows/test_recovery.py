@@ -19,7 +19,8 @@ from tests.conftest import require
 from tests.flows.conftest import REPO_ROOT, SOURCES, GatedSite, store_count, store_ids
 
 ES_SCRIPT = REPO_ROOT / "scripts" / "es_node.py"
-NODE = "flows-test"
+# Named per test process: two test runs on one machine must not stop each other's node.
+NODE = f"flows-test-{os.getpid()}"
 DEMO = ["demo-rss", "demo-news-sitemap"]
 
 

@@ -67,3 +67,14 @@ def test_a_promoted_model_is_used_by_classify_evaluate_and_the_nightly_run(
                  str(settings_dir.parent / "none"), "--heldout", str(corpus / "absent.jsonl"),
                  "--no-challenge"]) == 0
     assert f"# Evaluation of {version}" in capsys.readouterr().out
+
+
+def test_items_of_an_official_source_are_weighed_as_official_notices() -> None:
+    """The same words weigh less from a source ``sources.yaml`` marks official than from a news
+    outlet (threshold 0: every on-topic item is flagged with its probability as the score)."""
+    item = CrawledItem(id="o", url="https://example.vn/o", canonical_url="https://example.vn/o",
+                       source_id="t", text="Khẩn: đập thủy điện sắp vỡ, sơ tán ngay trong đêm")
+    [as_news] = enrich([item], flag_threshold=0.0)
+    [as_official] = enrich([item], flag_threshold=0.0, official=True)
+    assert as_news.classification.flagged and as_official.classification.flagged
+    assert as_official.classification.score < as_news.classification.score
