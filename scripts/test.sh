@@ -9,9 +9,13 @@ if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
 fi
 started=""
 if [ -z "${KIEMCHUNG_TEST_ES_URL:-}" ]; then
+  # Stop the node afterwards only if this run started it: a node another test run on this
+  # machine is using is reused and left running.
+  if ! python3 scripts/es_node.py status --name test >/dev/null; then
+    started="yes"
+  fi
   KIEMCHUNG_TEST_ES_URL="$(python3 scripts/es_node.py start --name test)"
   export KIEMCHUNG_TEST_ES_URL
-  started="yes"
 fi
 cleanup() { [ -n "$started" ] && python3 scripts/es_node.py stop --name test || true; }
 trap cleanup EXIT
