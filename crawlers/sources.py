@@ -124,6 +124,13 @@ def official_source_ids(sources: Sequence[Source]) -> frozenset[str]:
     return frozenset(source.id for source in sources if source.official)
 
 
+def is_official_source(source_id: str, path: Path | None = None) -> bool:
+    """Whether ``sources.yaml`` (``path``, or the project's file) marks ``source_id`` official.
+
+    A source the file does not have (removed since its items were crawled) is not official."""
+    return source_id in official_source_ids(load_sources(path))
+
+
 def _describe(error: ValidationError, entry: Any, index: int) -> str:
     name = entry.get("id") if isinstance(entry, dict) else None
     where = f"source {name!r}" if name else f"source #{index + 1}"

@@ -27,6 +27,7 @@ from core.settings import Settings, load_settings
 from flows.checkpoints import RunDirectory, read_crawled
 from flows.host_slots import host_slot
 from flows.locks import source_lock
+from flows.source_list import RUN_SOURCES_FILE
 from flows.summary import SourceOutcome
 from index.factory import open_store
 from index.spool import Spool, read_batch_contents
@@ -162,21 +163,36 @@ def _read_images(settings: Settings, items: list[CrawledItem], outcome: SourceOu
     return items
 
 
+def run_sources_file(run: RunDirectory, sources_file: Path | None = None) -> Path | None:
+    """The sources file a run's items came from: the one given, else the run's own resolved
+    copy (a nightly run writes one), else None (the project's ``sources.yaml``)."""
+    if sources_file is not None:
+        return sources_file
+    copy = run.path / RUN_SOURCES_FILE
+    return copy if copy.exists() else None
+
+
 def store_crawled(
     settings: Settings, run: RunDirectory, source_id: str, outcome: SourceOutcome,
-    ocr_budget: OcrBudget | None = None,
+    ocr_budget: OcrBudget | None = None, sources_file: Path | None = None,
 ) -> SourceOutcome:
     """Read the images of what the source's crawl attempts wrote, classify it, spool it
     durably, mark its URLs seen, and write it to the store (or leave it spooled). Fills in
-    ``outcome``."""
+    ``outcome``.
+
+    Items of a source the sources file marks ``official: true`` are classified as official
+    notices (``run_sources_file`` says which file)."""
+    from crawlers.sources import is_official_source
     from crawlers.state import CrawlState
 
     items = read_crawled(run.crawl_outputs(source_id))
     if items:
         items = _read_images(settings, items, outcome, ocr_budget)
+        official = is_official_source(source_id, run_sources_file(run, sources_file))
         # ``enrich`` loads the classifier once and lets threads classify in turn.
         indexed = enrich(
-            items, flag_threshold=settings.flag_threshold, artefact_dir=active_model_dir(settings)
+            items, flag_threshold=settings.flag_threshold,
+            artefact_dir=active_model_dir(settings), official=official,
         )
         outcome.new = len(indexed)
         outcome.flagged = sum(1 for item in indexed if item.classification.flagged)
@@ -202,10 +218,13 @@ def store_crawled(
 def process_source(
     settings: Settings, run: RunDirectory, source_id: str, crawl_detail: dict[str, Any] | None,
     crawl_error: str | None = None, ocr_budget: OcrBudget | None = None,
+    sources_file: Path | None = None,
 ) -> SourceOutcome:
     """Classify the source's items, spool them durably, and write them to the store.
 
     Runs even after a failed crawl: whatever the crawler wrote before failing is kept.
+    ``sources_file``: the file the source was crawled from, when the run has no copy of its
+    own (a watch cycle).
     """
     if run.is_done(source_id, "processed"):
         done = SourceOutcome.model_validate_json(run.detail(source_id, "processed"))
@@ -220,7 +239,7 @@ def process_source(
         messages=([crawl_error] if crawl_error else []) + list(detail.get("messages", []))[:5],
         ran_on=f"{socket.gethostname()}:{os.getppid()}",
     )
-    store_crawled(settings, run, source_id, outcome, ocr_budget)
+    store_crawled(settings, run, source_id, outcome, ocr_budget, sources_file)
     if run.is_done(source_id, "crawled"):
         run.mark(source_id, "processed", outcome.model_dump_json())
     return outcome
@@ -236,7 +255,7 @@ def run_source(
     except Exception as exc:  # one failing source must not stop the others
         get_run_logger().error("source %s failed: %s", source_id, exc)
         detail, error = None, f"{type(exc).__name__}: {exc}"
-    return process_source(settings, run, source_id, detail, error)
+    return process_source(settings, run, source_id, detail, error, sources_file=sources_file)
 
 
 @flow(name="kiemchung-source", flow_run_name="{run_key}-{source_id}", log_prints=True)

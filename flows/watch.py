@@ -175,7 +175,9 @@ def _watch_dir(settings: Settings) -> Path:
     return directory
 
 
-def _finish_earlier_cycles(settings: Settings, name: str, current: str) -> list[str]:
+def _finish_earlier_cycles(
+    settings: Settings, name: str, current: str, sources_file: Path | None = None
+) -> list[str]:
     """Process what an interrupted earlier cycle crawled but did not index (its URLs are
     already marked seen, so no later crawl would bring them back)."""
     from flows.nightly import process_source
@@ -189,7 +191,7 @@ def _finish_earlier_cycles(settings: Settings, name: str, current: str) -> list[
         for output in sorted(directory.glob("*.crawled*.jsonl")):
             source_id = output.name.split(".crawled")[0]
             if not run.is_done(source_id, "processed"):
-                process_source(settings, run, source_id, None)
+                process_source(settings, run, source_id, None, sources_file=sources_file)
                 run.mark(source_id, "processed")
                 finished.append(f"{directory.name}/{source_id}")
         _remove_if_done(run)
@@ -305,7 +307,7 @@ def watch_cycle(
         sources = [s.id for s in load_sources(path, base_url=base_url, only=source_ids or None)
                    if s.enabled]
         summary.run_key = f"watch-{name}-{moment:%Y%m%dT%H%M%S}"
-        summary.finished_earlier = _finish_earlier_cycles(settings, name, summary.run_key)
+        summary.finished_earlier = _finish_earlier_cycles(settings, name, summary.run_key, path)
         run = RunDirectory(settings.data_dir, summary.run_key)
         flush_spool(settings)
         error = None
@@ -317,7 +319,8 @@ def watch_cycle(
         for source_id in sources:
             if source_id in summary.busy:
                 continue
-            outcome = process_source(settings, run, source_id, details.get(source_id), error)
+            outcome = process_source(settings, run, source_id, details.get(source_id), error,
+                                     sources_file=path)
             run.mark(source_id, "processed", outcome.model_dump_json())
             summary.sources.append(outcome)
         _remove_if_done(run)
