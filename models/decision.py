@@ -37,21 +37,24 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from core.labels import LABELS, is_misleading
-from models.features import DENSE_WEIGHT, TextView, fit_vectorizers, transform
+from models.features import CHAR_NGRAMS, DENSE_WEIGHT, TextView, fit_vectorizers, transform
 from models.thresholds import (
+    CLASS_WEIGHT,
     FLAG_THRESHOLD,
     KIND_PREVALENCE,
     LONG_TEXT_WORDS,
+    MIN_DF,
     NARRATIVE_C,
     RELEVANCE_C,
     RELEVANCE_THRESHOLD,
     STRONG_MATCH_PROBABILITY,
+    TEXT_MODEL,
 )
 from nlp.known_claims import ClaimMatch
 
@@ -130,6 +133,11 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
         kind_prevalence: Mapping[str, float] | None = None,
         strong_similarity: float | None = None,
         strong_match_probability: float = STRONG_MATCH_PROBABILITY,
+        text_model: str = TEXT_MODEL,
+        class_weight: str | None = CLASS_WEIGHT,
+        char_ngrams: tuple[int, int] = CHAR_NGRAMS,
+        min_df: int = MIN_DF,
+        sublinear_tf: bool = True,
         cv_folds: int = 5,
         random_state: int = 0,
     ) -> None:
@@ -142,15 +150,43 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
         self.kind_prevalence = kind_prevalence
         self.strong_similarity = strong_similarity
         self.strong_match_probability = strong_match_probability
+        self.text_model = text_model
+        self.class_weight = class_weight
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
         self.cv_folds = cv_folds
         self.random_state = random_state
 
+    #: Parameters added after models were first saved, with the value those models were
+    #: fitted with: a model promoted before them still loads and behaves as it did.
+    _ADDED_PARAMS: Final[dict[str, Any]] = {
+        "text_model": "svm", "class_weight": "balanced", "char_ngrams": (2, 4), "min_df": 2,
+        "sublinear_tf": True,
+    }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__({**self._ADDED_PARAMS, **state})
+
     # -- fitting ---------------------------------------------------------------------------
+
+    def _linear(self, rows: int) -> LinearSVC | LogisticRegression | SGDClassifier:
+        """The text model named by ``text_model``, regularised by ``narrative_C``."""
+        if self.text_model == "svm":
+            return LinearSVC(C=self.narrative_C, class_weight=self.class_weight,
+                             random_state=self.random_state, max_iter=5000)
+        if self.text_model == "logreg":
+            return LogisticRegression(C=self.narrative_C, class_weight=self.class_weight,
+                                      max_iter=5000)
+        if self.text_model == "sgd":  # hinge loss; alpha is 1 / (C * rows), as in the SVM
+            return SGDClassifier(loss="hinge", alpha=1.0 / (self.narrative_C * max(1, rows)),
+                                 class_weight=self.class_weight, max_iter=200, tol=1e-4,
+                                 random_state=self.random_state)
+        raise ValueError(f"text_model must be 'svm', 'logreg' or 'sgd', not {self.text_model!r}")
 
     def _svm(self, labels: Sequence[object], groups: Sequence[str]) -> CalibratedClassifierCV:
         return CalibratedClassifierCV(
-            LinearSVC(C=self.narrative_C, class_weight="balanced", random_state=self.random_state,
-                      max_iter=5000),
+            self._linear(len(labels)),
             method="sigmoid",
             cv=grouped_folds(labels, groups, self.cv_folds, self.random_state),
             ensemble=False,
@@ -164,7 +200,9 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
         views = list(X)
         labels = [str(label) for label in y]
         weights = np.ones(len(views)) if sample_weight is None else np.asarray(sample_weight)
-        self.vectorizers_ = fit_vectorizers(views)
+        self.vectorizers_ = fit_vectorizers(views, (int(self.char_ngrams[0]),
+                                                      int(self.char_ngrams[1])),
+                                            self.min_df, self.sublinear_tf)
         features = transform(self.vectorizers_, views, self.dense_weight)
         on_topic = np.asarray([label != "irrelevant" for label in labels], dtype=int)
         self.relevance_ = LogisticRegression(
@@ -212,12 +250,12 @@ class NarrativeDecision(ClassifierMixin, BaseEstimator):
     # -- scoring ---------------------------------------------------------------------------
 
     @property
-    def narrative_svm_(self) -> LinearSVC:
+    def narrative_svm_(self) -> LinearSVC | LogisticRegression | SGDClassifier:
         """The narrative SVM fitted on all training data (its coefficients explain reasons)."""
         return self.narrative_.calibrated_classifiers_[0].estimator
 
     @property
-    def misleading_svm_(self) -> LinearSVC:
+    def misleading_svm_(self) -> LinearSVC | LogisticRegression | SGDClassifier:
         return self.misleading_.calibrated_classifiers_[0].estimator
 
     def features(self, X: Sequence[TextView]) -> sp.csr_matrix:  # noqa: N803

@@ -221,25 +221,33 @@ def split_words(view: TextView, title: str) -> tuple[str, str]:
     return " ".join(head), " ".join(tail)
 
 
-def new_vectorizers() -> dict[str, TfidfVectorizer]:
-    """Unfitted vectorizers: word 1-2-grams over segmented words, char n-grams over folded
-    text (which lets unaccented and accented spellings share features)."""
+def new_vectorizers(
+    char_ngrams: tuple[int, int] = CHAR_NGRAMS, min_df: int = 2, sublinear_tf: bool = True
+) -> dict[str, TfidfVectorizer]:
+    """Unfitted vectorizers: word 1-2-grams over segmented words, char n-grams (``char_ngrams``)
+    within words over folded text (which lets unaccented and accented spellings share
+    features). ``min_df`` and ``sublinear_tf`` apply to both; the search tries them."""
     return {
         "word": TfidfVectorizer(
-            analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), min_df=2,
-            sublinear_tf=True, max_features=WORD_MAX_FEATURES, dtype=np.float32,
+            analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), min_df=min_df,
+            sublinear_tf=sublinear_tf, max_features=WORD_MAX_FEATURES, dtype=np.float32,
         ),
         "char": TfidfVectorizer(
-            analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=2, sublinear_tf=True,
-            max_features=CHAR_MAX_FEATURES, dtype=np.float32,
+            analyzer="char_wb", ngram_range=tuple(char_ngrams), min_df=min_df,
+            sublinear_tf=sublinear_tf, max_features=CHAR_MAX_FEATURES, dtype=np.float32,
         ),
     }
 
 
-def fit_vectorizers(views: Sequence[TextView]) -> dict[str, TfidfVectorizer]:
+def fit_vectorizers(
+    views: Sequence[TextView],
+    char_ngrams: tuple[int, int] = CHAR_NGRAMS,
+    min_df: int = 2,
+    sublinear_tf: bool = True,
+) -> dict[str, TfidfVectorizer]:
     """Fit the vectorizers on training views; ``stop_words_`` is dropped to keep artefacts small
     (scikit-learn keeps it only for introspection)."""
-    vectorizers = new_vectorizers()
+    vectorizers = new_vectorizers(char_ngrams, min_df, sublinear_tf)
     vectorizers["word"].fit([v.words for v in views])
     vectorizers["char"].fit([v.folded for v in views])
     for vectorizer in vectorizers.values():

@@ -10,11 +10,11 @@ Source kinds: a news excerpt is what a news outlet of ``sources.yaml`` would bri
 
 Three readings of the same items are reported:
 
-- **shipped**: the model as it ships (its calibration and its social-post base rate were fitted
-  on these very sets, so this reading is optimistic);
+- **shipped**: the model as it ships (its calibration was fitted on these very sets, so this
+  reading is optimistic; its social-post base rate was chosen on them by cross-validation);
 - **cross-validated**: folds grouped by outlet (rumours by the outlet that debunked them); each
-  item is decided with a calibration and a social-post base rate (``choose_post_prior``) fitted
-  on the other folds only;
+  item is decided with a calibration and a social-post base rate (``choose_post_prior``, itself
+  cross-validated inside those folds) fitted on the other folds only: the honest reading;
 - **text only**: every item at one prior (the calibration's reference), so the source kind
   plays no part: what the wording alone supports.
 """
@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
+
+import numpy as np
 
 from core.records import ClassifyInput, Prediction
 from models.decision import expit, grouped_folds, logit, strong_unrefuted_match
@@ -125,33 +127,67 @@ def calibrate(classifier: NarrativeClassifier, items: Sequence[RealItem],
                                   fitted_on="../shared/eval development sets")
 
 
+def _calibrated_log_odds(
+    classifier: NarrativeClassifier, views: Sequence[TextView]
+) -> tuple[list[float], float]:
+    """The calibrated text log-odds of ``views`` and the calibration's reference log-odds."""
+    decision = classifier.decision
+    text = decision.text_log_odds(views)
+    calibrated = decision.calibration_["slope"] * text + decision.calibration_["intercept"]
+    return [float(z) for z in calibrated], float(logit(decision.calibration_["prevalence"]))
+
+
+def _smallest_prior(shifted: Sequence[float], strong: Sequence[bool]) -> float:
+    """The smallest prior of ``PRIOR_GRID`` at which at least ``TARGET_RECALL`` of rumours
+    (their calibrated log-odds minus the reference's in ``shifted``) reach the default
+    threshold; the largest of the grid when none does."""
+    for prior in PRIOR_GRID:
+        p = expit(np.asarray(shifted) + float(logit(prior)))
+        caught = [bool(q >= FLAG_THRESHOLD) or s for q, s in zip(p, strong, strict=True)]
+        if sum(caught) >= TARGET_RECALL * len(caught):
+            return prior
+    return PRIOR_GRID[-1]
+
+
 def choose_post_prior(
     classifier: NarrativeClassifier, items: Sequence[RealItem], views: Sequence[TextView],
     rows: Sequence[int] | None = None,
 ) -> float:
-    """The base rate to assume for social posts and imports (``POST_KINDS``): the smallest of
-    ``PRIOR_GRID`` at which the circulated rumours among ``rows``, read as social posts, are
-    flagged at the default threshold at least ``TARGET_RECALL`` of the time (the largest of the
-    grid when none is enough). News and official items are unaffected, so their false-flag
-    rate does not move with it. Sets it on the classifier's decision and returns it."""
+    """The base rate to assume for social posts and imports (``POST_KINDS``), chosen by
+    cross-validation among ``rows`` (default: the whole calibration set): every rumour's
+    calibrated log-odds come from a calibration fitted on the other folds (grouped by outlet),
+    and the prior is the smallest of ``PRIOR_GRID`` at which those out-of-fold rumours, read as
+    social posts, are flagged at the default threshold at least ``TARGET_RECALL`` of the time.
+    (Choosing it on the calibration's own in-sample log-odds overstated recall: 0.818 shipped,
+    0.773 when measured out of fold.) News and official items are unaffected, so their
+    false-flag rate does not move with it. The calibration in force is left as it was; the
+    prior is set on the classifier's decision and returned."""
     decision = classifier.decision
-    picked = range(len(items)) if rows is None else rows
-    rumours = [views[i] for i in picked if items[i].misleading]
-    if not rumours:
+    chosen_rows = list(range(len(items)) if rows is None else rows)
+    usable = set(calibration_rows(items))
+    picked = [i for i in chosen_rows if i in usable]
+    if not any(items[i].misleading for i in picked):
         return float(decision.kind_prevalence["social"]) if decision.kind_prevalence else 0.0
-    text = decision.text_log_odds(rumours)
-    calibrated = decision.calibration_["slope"] * text + decision.calibration_["intercept"]
-    reference = float(logit(decision.calibration_["prevalence"]))
-    flags = [strong_unrefuted_match(v, decision._strong_similarity()) is not None
-             for v in rumours]
-    chosen = PRIOR_GRID[-1]
-    for prior in PRIOR_GRID:
-        p = expit(calibrated + float(logit(prior)) - reference)
-        caught = [bool(q >= FLAG_THRESHOLD) or strong for q, strong in zip(p, flags,
-                                                                          strict=True)]
-        if sum(caught) >= TARGET_RECALL * len(caught):
-            chosen = prior
-            break
+    labels = [items[i].misleading for i in picked]
+    groups = [items[i].group for i in picked]
+    saved = dict(decision.calibration_)
+    shifted: list[float] = []
+    strong: list[bool] = []
+    try:
+        for fit_rows, held_rows in grouped_folds(labels, groups, CALIBRATION_FOLDS, seed=1):
+            fit_items = [picked[j] for j in fit_rows]
+            decision.calibrate([views[i] for i in fit_items],
+                               [items[i].misleading for i in fit_items], fitted_on="fold")
+            held = [views[picked[j]] for j in held_rows if items[picked[j]].misleading]
+            if not held:
+                continue
+            calibrated, reference = _calibrated_log_odds(classifier, held)
+            shifted += [z - reference for z in calibrated]
+            strong += [strong_unrefuted_match(v, decision._strong_similarity()) is not None
+                       for v in held]
+    finally:
+        decision.calibration_ = saved
+    chosen = _smallest_prior(shifted, strong)
     table = dict(KIND_PREVALENCE if decision.kind_prevalence is None else decision.kind_prevalence)
     table.update({kind: chosen for kind in POST_KINDS})
     decision.set_params(kind_prevalence=table)

@@ -27,6 +27,15 @@ LONG_TEXT_WORDS: Final[int] = 60
 #: the larger corpus with the dense weight at 0.2 (0.3: 0.885, 1.0: 0.888, 3.0 without it: 0.850).
 NARRATIVE_C: Final[float] = 1.0
 
+#: The linear text model of both text classifiers (narrative, misleading or not), each with a
+#: grouped out-of-fold sigmoid calibration: "svm" (LinearSVC), "logreg" or "sgd" (hinge loss).
+#: Chosen by the committed search (``models/search.py``, ``models/reports/search.md``).
+TEXT_MODEL: Final[str] = "svm"
+#: Class weighting of the text models: "balanced" or None (search as above).
+CLASS_WEIGHT: Final[str | None] = "balanced"
+#: Fewest training texts an n-gram must occur in to become a feature (search as above).
+MIN_DF: Final[int] = 2
+
 #: Base rate of misleading items among on-topic items, by source kind: the prior odds that the
 #: text's evidence multiplies (Bayes' rule), as a monitoring desk weighs a claim by who made it.
 #: Assumptions, not measurements (nobody here has counted a real night's crawl):

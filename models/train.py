@@ -5,7 +5,8 @@
    (``models/search.py``).
 2. Fit on the training split (story groups of the test split never seen).
 3. Calibrate on the real development sets (``../shared/eval``) when they are there, and choose
-   there the base rate assumed for social posts and imports (``real_eval.choose_post_prior``);
+   there, by cross-validation, the base rate assumed for social posts and imports
+   (``real_eval.choose_post_prior``);
    otherwise the out-of-fold calibration on the corpus and the assumed base rates stay, and the
    metadata says so.
 
@@ -28,6 +29,7 @@ import sklearn
 
 import models
 from models import real_eval
+from models import search as search_module
 from models.analysis import TextAnalyser
 from models.artefacts import Artefacts
 from models.corpus import Example, corpus_digest
@@ -36,8 +38,8 @@ from models.predict import NarrativeClassifier
 from models.thresholds import HARD_CASE_WEIGHTS, KIND_PREVALENCE
 
 MODEL_NAME = "kiemchung-narrative"
-#: Parameters recorded in the metadata, and reused by a retrain.
-SEARCHED = ("narrative_C", "dense_weight", "relevance_C")
+#: Parameters recorded in the metadata, and reused by a retrain: the searched ones and the gate's.
+SEARCHED = (*search_module.SEARCHED, "relevance_C")
 
 
 @dataclass
@@ -93,7 +95,8 @@ def train(
         real_eval.calibrate(classifier, items, real_views)
         log(f"calibrated on {eval_dir}: {decision.calibration_}")
         prior = real_eval.choose_post_prior(classifier, items, real_views)
-        log(f"base rate of social posts and imports chosen on {eval_dir}: {prior}")
+        log(f"base rate of social posts and imports chosen by cross-validation on {eval_dir}: "
+            f"{prior}")
     else:
         log("no real development sets: the corpus's out-of-fold calibration stays")
 

@@ -88,3 +88,57 @@ def test_the_decision_is_a_scikit_learn_estimator(fixture_examples: list[Example
     proba = pipeline.predict_proba(fixture_examples[:5])
     assert proba.shape == (5, len(pipeline.classes_))
     assert abs(proba.sum(axis=1) - 1.0).max() < 1e-6
+
+
+@pytest.mark.parametrize("text_model", ["logreg", "sgd"])
+def test_every_searched_text_model_saves_and_loads_with_the_trusted_types(
+    text_model: str, fixture_examples: list[Example], tmp_path: Path
+) -> None:
+    result = train(fixture_examples, log=lambda _msg: None, eval_dir=None,
+                   params={"text_model": text_model, "char_ngrams": (3, 5), "min_df": 1})
+    store.save(result.artefacts, tmp_path)
+    assert set(sio.get_untrusted_types(file=tmp_path / store.MODEL_FILE)) == store.TRUSTED_TYPES
+    classifier = NarrativeClassifier.load(tmp_path)
+    assert classifier.decision.get_params()["text_model"] == text_model
+    assert type(classifier.decision.misleading_svm_).__name__ == {
+        "logreg": "LogisticRegression", "sgd": "SGDClassifier"}[text_model]
+    assert classifier.decision.vectorizers_["char"].ngram_range == (3, 5)
+    wrong = sum(p.classification.label != e.label for p, e in zip(
+        classifier.classify([ClassifyInput(id=e.id, text=e.text) for e in fixture_examples]),
+        fixture_examples, strict=True))
+    assert wrong < 0.2 * len(fixture_examples)
+
+
+def test_a_model_saved_before_the_searched_feature_settings_loads_as_it_was_fitted(
+    small_model_dir: Path,
+) -> None:
+    decision = store.load(small_model_dir).decision
+    state = decision.__getstate__()
+    for name in ("text_model", "class_weight", "char_ngrams", "min_df", "sublinear_tf"):
+        state.pop(name)
+    old = NarrativeDecision.__new__(NarrativeDecision)
+    old.__setstate__(state)
+    assert old.get_params()["char_ngrams"] == (2, 4) and old.text_model == "svm"
+    assert clone(old).get_params() == old.get_params()
+
+
+def test_an_unknown_text_model_is_refused(fixture_examples: list[Example]) -> None:
+    with pytest.raises(ValueError, match="text_model"):
+        train(fixture_examples, log=lambda _msg: None, eval_dir=None,
+              params={"text_model": "forest"})
+
+
+def test_the_search_scores_each_candidate_once_and_keeps_the_best(
+    fixture_examples: list[Example],
+) -> None:
+    from models.search import acceptable, search
+
+    views = TextAnalyser(known_claims=None).transform(fixture_examples)
+    stages = [("C", [{"narrative_C": 0.01}, {"narrative_C": 1.0}]),
+              ("again", [{"narrative_C": 1.0}])]
+    best, table = search(fixture_examples, views, log=lambda _msg: None, stages=stages, folds=2)
+    assert len(table) == 2  # the repeated candidate is not fitted again
+    pool = [row for row in table if acceptable(row)] or table
+    scores = {row["narrative_C"]: row["flag_f1"] + row["macro_f1"] for row in pool}
+    assert best["narrative_C"] == max(scores, key=scores.__getitem__)
+    assert [row["chosen"] for row in table].count(True) == 1
