@@ -59,9 +59,11 @@ def run(args: argparse.Namespace) -> int:
                    run_search=args.search, eval_dir=eval_dir)
     directory = args.output or store.ARTEFACT_DIR
     store.save(result.artefacts, directory)
-    # Measured on the artefacts as saved, through the path ``kiemchung evaluate`` takes.
+    # Measured on the artefacts as saved, through the path ``kiemchung evaluate`` takes; the
+    # held-out set is left to ``kiemchung evaluate`` (nothing else reads it: its README).
     classifier = NarrativeClassifier.load(directory)
-    report = evaluate_all(classifier, by_split(examples, "test"), "test", eval_dir=eval_dir)
+    report = evaluate_all(classifier, by_split(examples, "test"), "test", eval_dir=eval_dir,
+                          heldout_file=None)
     evaluation = format_all(report)
     (directory / "metrics.json").write_text(
         json.dumps({"search": result.search_table, **report}, ensure_ascii=False, indent=2)

@@ -64,7 +64,9 @@ def test_train_and_evaluate_on_a_small_corpus(
                  "--output", str(out_dir), "--eval-dir", str(missing)]) == 0
     assert {p.name for p in out_dir.iterdir()} >= {
         "classifier.skops", "metadata.json", "metrics.json", "model_card.md"}
-    capsys.readouterr()
+    # Training leaves the held-out set alone: only ``kiemchung evaluate`` reads it.
+    assert "no decision ever looked at it" not in capsys.readouterr().out
+    assert "heldout" not in json.loads((out_dir / "metrics.json").read_text(encoding="utf-8"))
     reports = tmp_path / "reports"
     assert main(["evaluate", "--corpus", str(corpus), "--artefacts", str(out_dir),
                  "--reports", str(reports), "--split", "train", "--eval-dir", str(missing),
