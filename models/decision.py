@@ -12,7 +12,8 @@ How it decides, top-down, for each item:
 
 1. **Off topic**: P(on topic) from the relevance gate under ``relevance_threshold``, or a long
    text without one domain term: ``irrelevant``.
-2. **Evidence from the text**: two linear SVMs with grouped, out-of-fold sigmoid calibration
+2. **Evidence from the text**: two linear models (``text_model``: LinearSVC, logistic regression
+   or SGD with hinge loss) with grouped, out-of-fold sigmoid calibration
    (misleading or not; which of the nine on-topic labels) give P(misleading | text); its log-odds
    go through ``calibration_`` (a slope and intercept fitted on held-out data: the corpus folds,
    or the real development sets through ``calibrate``) and are moved from the calibration data's

@@ -22,9 +22,9 @@ RELEVANCE_THRESHOLD: Final[float] = 0.4
 #: as on topic; a long article about environment or energy always names its subject.
 LONG_TEXT_WORDS: Final[int] = 60
 
-#: Regularisation of the linear SVMs (narrative labels, misleading or not). Cross-validation on
-#: train + dev (never test) put 1.0 ahead of 0.1 and 0.3 on flag F1 and macro-F1; rechecked on
-#: the larger corpus with the dense weight at 0.2 (0.3: 0.885, 1.0: 0.888, 3.0 without it: 0.850).
+#: Regularisation of the linear text models (narrative labels, misleading or not; for SGD its
+#: alpha is 1 / (C x rows)). The committed search (``models/reports/search.md``) put 1.0 ahead
+#: of 0.3 and 3.0 for the SVM and of 0.3 for SGD.
 NARRATIVE_C: Final[float] = 1.0
 
 #: The linear text model of both text classifiers (narrative, misleading or not), each with a
@@ -44,8 +44,8 @@ MIN_DF: Final[int] = 2
 #: Assumptions, not measurements (nobody here has counted a real night's crawl):
 #: - "social" posts and "import" files: 15%, about the mix of the development sets the
 #:   calibration is fitted on (44 circulated rumours against 245 on-topic news excerpts); when
-#:   the development sets are there, training replaces it by the rate chosen on them
-#:   (``models.real_eval.choose_post_prior``) and the artefact's metadata records it;
+#:   the development sets are there, training replaces it by the rate chosen on them by
+#:   cross-validation (``models.real_eval.choose_post_prior``) and the metadata records it;
 #: - "news" outlets: 2%, the issue's "realistic" share of misleading items among relevant ones,
 #:   which is generous to outlets (an outlet publishes debunks far more often than hoaxes);
 #: - "official" portals: 0.5%.
