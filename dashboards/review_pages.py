@@ -69,8 +69,8 @@ def queue(
     filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True,
                            zone=zone_of(request))
     store = store_of(request)
-    result = store.search(filters.query())
-    sources = store.aggregate(filters.query(paged=False), by="source", size=30)
+    result = store.search(filters.query(), facets=("source",), facet_size=30)
+    sources = result.facets["source"]
     return render(
         request, "queue.html", filters=filters, result=result, sources=sources,
         labels=LABELS, kinds=SOURCE_KINDS, return_to=filters.url("/queue"),

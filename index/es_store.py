@@ -28,7 +28,6 @@ from core.settings import Settings, SettingsError
 from index.copies import copies_of
 from index.documents import (
     PIPELINE_FIELDS,
-    SEARCH_ONLY_FIELDS,
     document_and_forms,
     forms_of,
     stored_item,
@@ -67,8 +66,6 @@ _TRANSIENT_STATUSES = frozenset({429, 503})
 _TERMS_FIELDS = {"label": "label", "source": "source_id", "province": "provinces",
                  "entity": "entities", "source_kind": "source_kind", "verdict": "review.verdict"}
 PIT_KEEP_ALIVE = "2m"
-#: Searches read items back without their search streams (several times the text's size).
-_READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
 #: Spellings returned by one vocabulary look-up; a query has at most a few dozen candidates.
 _VOCABULARY_HITS = 2000
 
@@ -103,6 +100,17 @@ def _aggregation(by: AggregateBy, size: int) -> dict[str, Any]:
     if by == "verdict":  # an item with no verdict yet counts as unreviewed
         terms["missing"] = "unreviewed"
     return {"terms": terms}
+
+
+def _facet_counts(
+    found: Any, by: Sequence[AggregateBy]
+) -> dict[AggregateBy, dict[str, int]]:
+    """The counts of a response's aggregations named after ``by``."""
+    return {
+        name: {str(bucket["key_as_string" if name == "day" else "key"]): int(bucket["doc_count"])
+               for bucket in found["aggregations"][name]["buckets"]}
+        for name in by
+    }
 
 
 def client_from_settings(settings: Settings) -> Elasticsearch:
@@ -348,13 +356,15 @@ class ElasticStore:
         with _unavailable_on_connection_error():
             try:
                 found = self.client.get(
-                    index=self.names.items_alias, id=item_id, source_excludes=_READ_EXCLUDES
+                    index=self.names.items_alias, id=item_id
                 )
             except NotFoundError:
                 return None
         return stored_item(found["_source"])
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def search(
+        self, query: SearchQuery, *, facets: Sequence[AggregateBy] = (), facet_size: int = 20
+    ) -> SearchResult:
         plan = self.plan(query)
         with _unavailable_on_connection_error():
             found = self.client.search(
@@ -364,10 +374,11 @@ class ElasticStore:
                 from_=query.offset,
                 size=query.size,
                 track_total_hits=True,
-                source_excludes=_READ_EXCLUDES,
+                aggs={name: _aggregation(name, facet_size) for name in facets} or None,
             )
         hits = [search_hit(stored_item(hit["_source"]), plan) for hit in found["hits"]["hits"]]
-        return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits)
+        return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits,
+                            facets=_facet_counts(found, facets))
 
     def count(self, query: SearchQuery | None = None) -> int:
         query = query or SearchQuery()
@@ -522,12 +533,7 @@ class ElasticStore:
                 track_total_hits=False,
                 aggs={name: _aggregation(name, size) for name in by},
             )
-        key = {name: "key_as_string" if name == "day" else "key" for name in by}
-        return {
-            name: {str(bucket[key[name]]): int(bucket["doc_count"])
-                   for bucket in found["aggregations"][name]["buckets"]}
-            for name in by
-        }
+        return _facet_counts(found, by)
 
     def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
         """search_after over a point in time: one consistent view, however deep."""
@@ -548,8 +554,7 @@ class ElasticStore:
                         size=batch,
                         search_after=after,
                         track_total_hits=False,
-                        source_excludes=_READ_EXCLUDES,
-                    )
+                            )
                 hits = found["hits"]["hits"]
                 if not hits:
                     return

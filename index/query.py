@@ -75,6 +75,8 @@ class SearchHit:
 class SearchResult:
     total: int
     hits: list[SearchHit]
+    #: Counts over every matching item, by what ``search(..., facets=...)`` asked for.
+    facets: dict[AggregateBy, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass

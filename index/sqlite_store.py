@@ -286,7 +286,9 @@ class SqliteStore:
         )
         return text, [*sql.rank_params, *sql.params]
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def search(
+        self, query: SearchQuery, *, facets: Sequence[AggregateBy] = (), facet_size: int = 20
+    ) -> SearchResult:
         with self._lock:
             plan = self._plan_with(self._db, query)
             sql = sql_query(query, plan)
@@ -296,7 +298,8 @@ class SqliteStore:
             text, params = self._select(sql, SORTS[query.sort], "LIMIT ? OFFSET ?")
             rows = self._db.execute(text, [*params, query.size, query.offset]).fetchall()
         hits = [search_hit(self._stored(row), plan) for row in rows]
-        return SearchResult(total=total, hits=hits)
+        counted = self.facets(query, by=facets, size=facet_size) if facets else {}
+        return SearchResult(total=total, hits=hits, facets=counted)
 
     def count(self, query: SearchQuery | None = None) -> int:
         query = query or SearchQuery()

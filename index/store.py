@@ -36,8 +36,11 @@ class ItemStore(Protocol):
     def get(self, item_id: str) -> StoredItem | None:
         """The item with that id and its latest verdict, or ``None``."""
 
-    def search(self, query: SearchQuery) -> SearchResult:
-        """Full-text search with filters, sorting and paging."""
+    def search(
+        self, query: SearchQuery, *, facets: Sequence[AggregateBy] = (), facet_size: int = 20
+    ) -> SearchResult:
+        """Full-text search with filters, sorting and paging; with ``facets``, the result also
+        counts every matching item as ``self.facets`` would (one request where the store can)."""
 
     def count(self, query: SearchQuery | None = None) -> int:
         """How many items match (all items without a query)."""

@@ -123,3 +123,15 @@ def test_facets_count_what_each_aggregate_counts(store: ItemStore) -> None:
     assert store.facets(by=("province",), size=10) == {
         "province": {"Quảng Nam": 2, "Hà Nội": 1, "Huế": 1}
     }
+
+
+def test_a_search_counts_its_facets_over_every_match(store: ItemStore) -> None:
+    """Facets asked of ``search`` count all matching items, not the page of hits."""
+    assert store.upsert(_items()).ok
+    store.refresh()
+    query = SearchQuery(provinces=("Quảng Nam", "Hà Nội"), size=1)
+    result = store.search(query, facets=("source", "province"), facet_size=10)
+    assert len(result.hits) == 1 and result.total == 3
+    assert result.facets == store.facets(query, by=("source", "province"), size=10)
+    assert result.facets["source"] == {"fb": 2, "vnexpress": 1}
+    assert store.search(query).facets == {}
