@@ -57,10 +57,12 @@ def saved_searches_of(request: Request) -> SavedSearches:
 
 
 def _facets(request: Request, filters: PageFilters) -> dict[str, list[FacetValue]]:
-    store, unpaged = store_of(request), filters.query(paged=False)
+    counted = store_of(request).facets(
+        filters.query(paged=False), by=[by for _, by in FACETS], size=FACET_SIZE
+    )
     facets: dict[str, list[FacetValue]] = {}
     for name, by in FACETS:
-        counts = store.aggregate(unpaged, by=by, size=FACET_SIZE)
+        counts = counted[by]
         chosen = filters.chosen(name)
         facets[name] = [
             FacetValue(

@@ -108,7 +108,7 @@ def _item_page(
         body=mark_sentences(body, indexed.enrichment.claim_sentences),
         source_url=safe_url(indexed.item.url),
         claims=lookup(indexed.enrichment.known_claims),
-        copies=store.copies_of(item_id),
+        copies=store.copies_of(item_id, known=stored),
         history=store.audit_log(item_id=item_id, size=50),
         labels=LABELS, misleading=MISLEADING_LABELS, verdicts=VERDICTS,
         can_review=user.can(*REVIEW_ROLES), safe_url=safe_url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -379,6 +379,11 @@ class SqliteStore:
             ).fetchall()
         return {str(row["grp"]): int(row["n"]) for row in rows if row["grp"] is not None}
 
+    def facets(
+        self, query: SearchQuery | None = None, *, by: Sequence[AggregateBy], size: int = 20
+    ) -> dict[AggregateBy, dict[str, int]]:
+        return {name: self.aggregate(query, by=name, size=size) for name in by}
+
     def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
         """One read transaction on a connection of its own: the scan sees the file as it was
         when it started (WAL snapshot), however many writes arrive while it runs."""
@@ -396,8 +401,8 @@ class SqliteStore:
         finally:
             reader.close()
 
-    def copies_of(self, item_id: str) -> list[StoredItem]:
-        return copies_of(self, item_id)
+    def copies_of(self, item_id: str, *, known: StoredItem | None = None) -> list[StoredItem]:
+        return copies_of(self, item_id, known=known)
 
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,
