@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from core.clock import as_utc, now_utc
@@ -29,6 +26,7 @@ from index.query import (
 )
 from index.search_plan import QueryPlan, plan_query, word_candidates
 from index.search_text import SEARCH_FIELDS, fold
+from index.sqlite_file import SqliteFile, setup_lock
 from index.sqlite_search import (
     SEARCH_TABLE,
     SEARCH_TABLE_SQL,
@@ -97,22 +95,6 @@ _GROUPS = {
 _sortable_time = sortable_time
 
 
-@contextmanager
-def _setup_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``<file>.lock`` beside the database while it is set up: SQLite's
-    own locking does not cover a journal-mode switch or a check-then-alter of the schema, and a
-    kernel lock is released even when its holder is killed."""
-    import fcntl
-
-    with open(path.with_name(path.name + ".lock"), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-
 def _stored_part(doc: dict[str, Any]) -> dict[str, Any]:
     """The document without its search streams: those live in the full-text table only."""
     return {key: value for key, value in doc.items() if key not in SEARCH_FIELDS}
@@ -141,29 +123,13 @@ def _audit_filter(
     return " AND ".join(clauses), params
 
 
-class SqliteStore:
+class SqliteStore(SqliteFile):
     """``ItemStore`` on one SQLite file. Safe to share between threads of one process."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        # Switching a fresh file to WAL needs it to itself; openers take turns (see _setup_lock).
-        with _setup_lock(path):
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._db:
-            yield self._db
 
     def ensure_schema(self) -> None:
         """Create or upgrade the tables (idempotent); concurrent openers, threads or processes,
         take turns."""
-        with self._lock, _setup_lock(self.path):
+        with self._lock, setup_lock(self.path):
             self._db.executescript(_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(verdicts)")}
             if "before" not in columns:  # files made by schema version 1
