@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from elasticsearch import (
     ApiError,
@@ -21,7 +22,7 @@ from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import SSLError as TlsError
 from elasticsearch.serializer import OrjsonSerializer
 
-from core.clock import as_utc, now_utc, parse_iso
+from core.clock import VIETNAM_TZ, as_utc, now_utc, parse_iso
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
 from core.settings import Settings, SettingsError
@@ -87,11 +88,12 @@ def _audit_query(
     return {"bool": {"filter": filters}}
 
 
-def _aggregation(by: AggregateBy, size: int) -> dict[str, Any]:
-    """The aggregation counting items per ``by`` (see ``ItemStore.aggregate``)."""
+def _aggregation(by: AggregateBy, size: int, zone: ZoneInfo) -> dict[str, Any]:
+    """The aggregation counting items per ``by`` (see ``ItemStore.aggregate``); days are
+    calendar days on ``zone``."""
     if by == "day":
         return {"date_histogram": {
-            "field": "date", "calendar_interval": "day", "time_zone": "+07:00",
+            "field": "date", "calendar_interval": "day", "time_zone": zone.key,
             "format": "yyyy-MM-dd", "min_doc_count": 1,
         }}
     terms: dict[str, Any] = {
@@ -145,9 +147,11 @@ class ElasticStore:
 
     def __init__(
         self, client: Elasticsearch, prefix: str = "kiemchung", *, initial_backoff: float = 1.0,
-        layout: IndexLayout | None = None,
+        layout: IndexLayout | None = None, zone: ZoneInfo = VIETNAM_TZ,
     ) -> None:
         self.client = client
+        #: Where a day begins and ends when items are counted per day.
+        self.zone = zone
         self.names = IndexNames(prefix)
         self.initial_backoff = initial_backoff
         self.layout = layout or IndexLayout()
@@ -374,7 +378,7 @@ class ElasticStore:
                 from_=query.offset,
                 size=query.size,
                 track_total_hits=True,
-                aggs={name: _aggregation(name, facet_size) for name in facets} or None,
+                aggs={name: _aggregation(name, facet_size, self.zone) for name in facets} or None,
             )
         hits = [search_hit(stored_item(hit["_source"]), plan) for hit in found["hits"]["hits"]]
         return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits,
@@ -531,7 +535,7 @@ class ElasticStore:
                 query=query_dsl(query, plan, ranked=False),
                 size=0,
                 track_total_hits=False,
-                aggs={name: _aggregation(name, size) for name in by},
+                aggs={name: _aggregation(name, size, self.zone) for name in by},
             )
         return _facet_counts(found, by)
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from core.clock import as_utc, now_utc
+from core.clock import VIETNAM_TZ, as_utc, now_utc
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
 from index.copies import copies_of
@@ -80,8 +83,8 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 """
 
-# Days are counted in Vietnam (UTC+7, no daylight saving) in both stores.
-_DAY = "substr(datetime(items.date, '+7 hours'), 1, 10)"
+# Days are calendar days on the store's zone (the configured one), in both stores.
+_DAY = "local_day(items.date)"
 _GROUPS = {
     "label": ("items.label", "items"),
     "source": ("items.source_id", "items"),
@@ -93,6 +96,14 @@ _GROUPS = {
 }
 
 _sortable_time = sortable_time
+
+
+@lru_cache(maxsize=65536)
+def _local_day(minute: str, zone: str) -> str:
+    """The calendar day on ``zone`` of a UTC minute ("2026-05-09T20:00" -> "2026-05-10" in
+    Vietnam). Items share minutes and days, so the answers are kept."""
+    moment = datetime.fromisoformat(minute).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d")
 
 
 def _stored_part(doc: dict[str, Any]) -> dict[str, Any]:
@@ -124,7 +135,17 @@ def _audit_filter(
 
 
 class SqliteStore(SqliteFile):
-    """``ItemStore`` on one SQLite file. Safe to share between threads of one process."""
+    """``ItemStore`` on one SQLite file. Safe to share between threads of one process.
+    ``zone``: where a day begins and ends when items are counted per day."""
+
+    def __init__(self, path: Path, *, zone: ZoneInfo = VIETNAM_TZ) -> None:
+        super().__init__(path)
+        self.zone = zone
+        self._db.create_function(
+            "local_day", 1,
+            lambda stamp: None if stamp is None else _local_day(stamp[:16], zone.key),
+            deterministic=True,
+        )
 
     def ensure_schema(self) -> None:
         """Create or upgrade the tables (idempotent); concurrent openers, threads or processes,

@@ -67,7 +67,8 @@ class ItemStore(Protocol):
         self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20
     ) -> dict[str, int]:
         """Matching items per label, source, province, entity (biggest first, ``size`` keys)
-        or per Vietnamese calendar day (``YYYY-MM-DD``, oldest first, every day with items)."""
+        or per calendar day on the store's zone, the configured one (``YYYY-MM-DD``, oldest
+        first, every day with items)."""
 
     def facets(
         self, query: SearchQuery | None = None, *, by: Sequence[AggregateBy], size: int = 20
