@@ -171,17 +171,23 @@ def _resolve_paths(source: Source, folder: Path) -> Source:
     return source.model_copy(update={"options": options})
 
 
+def read_sources_file(path: Path) -> Any:
+    """The parsed YAML of a sources file; ``SourcesError`` naming the file if it cannot be
+    read or parsed."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SourcesError(f"cannot read sources file {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{path}: not valid YAML: {exc}") from exc
+
+
 def load_sources(
     path: Path | None = None, *, base_url: str | None = None, only: Sequence[str] | None = None
 ) -> list[Source]:
     """Load, validate and select sources; ``only`` names ids (unknown ids are an error)."""
     path = path or DEFAULT_SOURCES_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SourcesError(f"cannot read sources file {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise SourcesError(f"{path}: not valid YAML: {exc}") from exc
+    data = read_sources_file(path)
     sources = [_resolve_paths(source.with_base_url(base_url), path.parent)
                for source in parse_sources(data, str(path))]
     if only:

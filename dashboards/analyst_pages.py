@@ -56,11 +56,12 @@ def saved_searches_of(request: Request) -> SavedSearches:
     return saved
 
 
-def _facets(request: Request, filters: PageFilters) -> dict[str, list[FacetValue]]:
-    store, unpaged = store_of(request), filters.query(paged=False)
+def _facets(
+    filters: PageFilters, counted: dict[AggregateBy, dict[str, int]]
+) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
     for name, by in FACETS:
-        counts = store.aggregate(unpaged, by=by, size=FACET_SIZE)
+        counts = counted[by]
         chosen = filters.chosen(name)
         facets[name] = [
             FacetValue(
@@ -90,13 +91,16 @@ def search(
     request: Request, user: Annotated[User, Depends(require_roles(*READ_ROLES))]
 ) -> Response:
     filters = page_filters(request.query_params, default_sort="relevance", zone=zone_of(request))
-    result = store_of(request).search(filters.query())
+    result = store_of(request).search(
+        filters.query(), facets=[by for _, by in FACETS], facet_size=FACET_SIZE
+    )
     pages = pager(filters.page, result.total, filters.size,
                   lambda n: filters.url("/search", page=n), MAX_WINDOW // filters.size)
     chips = [(facet, value, _url("/search", filters.without_value(facet, value)))
              for facet, value in filters.active()]
     return render(
-        request, "search.html", filters=filters, result=result, facets=_facets(request, filters),
+        request, "search.html", filters=filters, result=result,
+        facets=_facets(filters, result.facets),
         labels=LABELS, kinds=SOURCE_KINDS, clean=clean_highlight, chips=chips, pager=pages,
         query_string=urlencode(filters.params(page=None), doseq=True),
         back=filters.url("/search"), **_saved_context(request, user),

@@ -69,8 +69,8 @@ def queue(
     filters = page_filters(request.query_params, default_status="unreviewed", default_flagged=True,
                            zone=zone_of(request))
     store = store_of(request)
-    result = store.search(filters.query())
-    sources = store.aggregate(filters.query(paged=False), by="source", size=30)
+    result = store.search(filters.query(), facets=("source",), facet_size=30)
+    sources = result.facets["source"]
     return render(
         request, "queue.html", filters=filters, result=result, sources=sources,
         labels=LABELS, kinds=SOURCE_KINDS, return_to=filters.url("/queue"),
@@ -108,7 +108,7 @@ def _item_page(
         body=mark_sentences(body, indexed.enrichment.claim_sentences),
         source_url=safe_url(indexed.item.url),
         claims=lookup(indexed.enrichment.known_claims),
-        copies=store.copies_of(item_id),
+        copies=store.copies_of(item_id, known=stored),
         history=store.audit_log(item_id=item_id, size=50),
         labels=LABELS, misleading=MISLEADING_LABELS, verdicts=VERDICTS,
         can_review=user.can(*REVIEW_ROLES), safe_url=safe_url,

@@ -31,6 +31,8 @@ def make_templates(zone: ZoneInfo = VIETNAM_TZ) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     # Autoescape is Starlette's default for .html; said again because crawled text depends on it.
     templates.env.autoescape = True
+    # The templates ship with the package: no need to look at their files on every page.
+    templates.env.auto_reload = False
     for name, pattern in _TIME_FORMATS.items():
         templates.env.filters[name] = _formatter(zone, pattern)
     templates.env.globals["time_zone"] = zone_label(zone)

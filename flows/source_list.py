@@ -15,7 +15,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from crawlers.sources import DEFAULT_SOURCES_FILE, Source, SourcesError, load_sources
+from crawlers.sources import (
+    DEFAULT_SOURCES_FILE,
+    Source,
+    SourcesError,
+    load_sources,
+    read_sources_file,
+)
 
 RUN_SOURCES_FILE = "sources.yaml"
 
@@ -49,12 +55,7 @@ def load_night_sources(
     ``run_dir/sources.yaml``. A file that cannot be read at all is still an error for the
     whole night (``SourcesError``), as are ids in ``only`` that the file does not have."""
     path = path or DEFAULT_SOURCES_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SourcesError(f"cannot read sources file {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise SourcesError(f"{path}: not valid YAML: {exc}") from exc
+    data = read_sources_file(path)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourcesError(f"{path}: expected a mapping with a 'sources' list")
     good: list[Source] = []

@@ -9,8 +9,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, TransportError
 
-from core.alerts import DETECTION_FIELDS, REVIEW_FIELDS, Alert, Delivery
+from core.alerts import DETECTION_FIELDS, Alert, Delivery
 from core.clock import as_utc
+from index.alert_reviews import AlertReviews
 from index.alert_store import unavailable_on
 from index.es_schema import ensure_index, load_schema
 
@@ -21,7 +22,7 @@ RETRY_ON_CONFLICT = 5
 _UNREACHABLE = (TransportError,)
 
 
-class ElasticAlertStore:
+class ElasticAlertStore(AlertReviews):
     """``AlertStore`` on an Elasticsearch 8 cluster, through aliases."""
 
     def __init__(self, client: Elasticsearch, prefix: str = "kiemchung") -> None:
@@ -73,8 +74,7 @@ class ElasticAlertStore:
             )
         return [Alert.model_validate(hit["_source"]) for hit in found["hits"]["hits"]]
 
-    def _review(self, alert_id: str, review: dict[str, Any]) -> Alert:
-        values = {name: review.get(name) for name in REVIEW_FIELDS}
+    def _write_review(self, alert_id: str, values: dict[str, Any]) -> None:
         with unavailable_on(*_UNREACHABLE):
             try:
                 self.client.update(
@@ -83,21 +83,6 @@ class ElasticAlertStore:
                 )
             except NotFoundError as exc:
                 raise KeyError(f"no alert with id {alert_id}") from exc
-        found = self.get(alert_id)
-        assert found is not None
-        return found
-
-    def acknowledge(self, alert_id: str, user: str, at: datetime) -> Alert:
-        return self._review(alert_id, {"status": "acknowledged", "acknowledged_by": user,
-                                       "acknowledged_at": as_utc(at).isoformat()})
-
-    def snooze(self, alert_id: str, until: datetime, user: str, at: datetime) -> Alert:
-        return self._review(alert_id, {"status": "snoozed", "snoozed_until":
-                                       as_utc(until).isoformat(), "acknowledged_by": user,
-                                       "acknowledged_at": as_utc(at).isoformat()})
-
-    def reopen(self, alert_id: str) -> Alert:
-        return self._review(alert_id, {"status": "open"})
 
     # -- send log -------------------------------------------------------------------------
     def get_delivery(self, delivery_id: str) -> Delivery | None:

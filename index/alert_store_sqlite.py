@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from core.alerts import DETECTION_FIELDS, REVIEW_FIELDS, Alert, Delivery
+from core.alerts import DETECTION_FIELDS, Alert, Delivery
 from core.clock import as_utc
+from index.alert_reviews import AlertReviews
+from index.sqlite_file import SqliteFile, setup_lock
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
@@ -37,25 +35,12 @@ def _stamp(moment: datetime) -> str:
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
-class SqliteAlertStore:
+class SqliteAlertStore(SqliteFile, AlertReviews):
     """``AlertStore`` on one SQLite file; safe to share between threads of one process."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._db:
-            yield self._db
-
     def ensure_schema(self) -> None:
-        with self._transaction() as db:
-            db.executescript(_SCHEMA)
+        with self._lock, setup_lock(self.path):
+            self._db.executescript(_SCHEMA)
 
     # -- alerts ---------------------------------------------------------------------------
     def save_detection(self, alert: Alert) -> None:
@@ -100,8 +85,7 @@ class SqliteAlertStore:
             ).fetchall()
         return [self._alert(row) for row in rows]
 
-    def _review(self, alert_id: str, review: dict[str, Any]) -> Alert:
-        values = {name: review.get(name) for name in REVIEW_FIELDS}
+    def _write_review(self, alert_id: str, values: dict[str, Any]) -> None:
         with self._transaction() as db:
             updated = db.execute(
                 "UPDATE alerts SET review = ? WHERE id = ?",
@@ -109,21 +93,6 @@ class SqliteAlertStore:
             ).rowcount
         if not updated:
             raise KeyError(f"no alert with id {alert_id}")
-        found = self.get(alert_id)
-        assert found is not None
-        return found
-
-    def acknowledge(self, alert_id: str, user: str, at: datetime) -> Alert:
-        return self._review(alert_id, {"status": "acknowledged", "acknowledged_by": user,
-                                       "acknowledged_at": as_utc(at).isoformat()})
-
-    def snooze(self, alert_id: str, until: datetime, user: str, at: datetime) -> Alert:
-        return self._review(alert_id, {"status": "snoozed", "snoozed_until":
-                                       as_utc(until).isoformat(), "acknowledged_by": user,
-                                       "acknowledged_at": as_utc(at).isoformat()})
-
-    def reopen(self, alert_id: str) -> Alert:
-        return self._review(alert_id, {"status": "open"})
 
     # -- send log -------------------------------------------------------------------------
     def get_delivery(self, delivery_id: str) -> Delivery | None:

@@ -40,6 +40,12 @@ def streams_of(doc: dict[str, Any]) -> SearchStreams:
 
 def to_document(indexed: IndexedItem) -> dict[str, Any]:
     """Flatten an item for storage: crawl fields, enrichment, classification, search streams."""
+    return document_and_forms(indexed)[0]
+
+
+def document_and_forms(indexed: IndexedItem) -> tuple[dict[str, Any], frozenset[str]]:
+    """``to_document`` and the item's multi-syllable words (what the vocabulary gains), from one
+    pass over the text: a store needs both, and the streams are most of the cost."""
     item = indexed.item.model_dump(mode="json")
     doc: dict[str, Any] = dict(item)
     doc.update(indexed.enrichment.model_dump(mode="json"))
@@ -50,8 +56,9 @@ def to_document(indexed: IndexedItem) -> dict[str, Any]:
     # Items without a printed date are placed on the day they were fetched.
     doc["date"] = doc["published"] or doc["fetched_at"]
     doc["image_text"] = indexed.item.image_text()
-    doc.update(streams_of(doc).fields)
-    return doc
+    streams = streams_of(doc)
+    doc.update(streams.fields)
+    return doc, streams.forms
 
 
 def rebuilt_document(doc: dict[str, Any]) -> dict[str, Any]:

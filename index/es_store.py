@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from elasticsearch import (
     ApiError,
@@ -19,15 +20,16 @@ from elasticsearch import (
 )
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import SSLError as TlsError
+from elasticsearch.serializer import OrjsonSerializer
 
-from core.clock import as_utc, now_utc, parse_iso
+from core.clock import VIETNAM_TZ, as_utc, now_utc, parse_iso
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
 from core.settings import Settings, SettingsError
 from index.copies import copies_of
 from index.documents import (
     PIPELINE_FIELDS,
-    SEARCH_ONLY_FIELDS,
+    document_and_forms,
     forms_of,
     stored_item,
     to_document,
@@ -65,8 +67,6 @@ _TRANSIENT_STATUSES = frozenset({429, 503})
 _TERMS_FIELDS = {"label": "label", "source": "source_id", "province": "provinces",
                  "entity": "entities", "source_kind": "source_kind", "verdict": "review.verdict"}
 PIT_KEEP_ALIVE = "2m"
-#: Searches read items back without their search streams (several times the text's size).
-_READ_EXCLUDES = list(SEARCH_ONLY_FIELDS)
 #: Spellings returned by one vocabulary look-up; a query has at most a few dozen candidates.
 _VOCABULARY_HITS = 2000
 
@@ -88,6 +88,33 @@ def _audit_query(
     return {"bool": {"filter": filters}}
 
 
+def _aggregation(by: AggregateBy, size: int, zone: ZoneInfo) -> dict[str, Any]:
+    """The aggregation counting items per ``by`` (see ``ItemStore.aggregate``); days are
+    calendar days on ``zone``."""
+    if by == "day":
+        return {"date_histogram": {
+            "field": "date", "calendar_interval": "day", "time_zone": zone.key,
+            "format": "yyyy-MM-dd", "min_doc_count": 1,
+        }}
+    terms: dict[str, Any] = {
+        "field": _TERMS_FIELDS[by], "size": size, "order": [{"_count": "desc"}, {"_key": "asc"}],
+    }
+    if by == "verdict":  # an item with no verdict yet counts as unreviewed
+        terms["missing"] = "unreviewed"
+    return {"terms": terms}
+
+
+def _facet_counts(
+    found: Any, by: Sequence[AggregateBy]
+) -> dict[AggregateBy, dict[str, int]]:
+    """The counts of a response's aggregations named after ``by``."""
+    return {
+        name: {str(bucket["key_as_string" if name == "day" else "key"]): int(bucket["doc_count"])
+               for bucket in found["aggregations"][name]["buckets"]}
+        for name in by
+    }
+
+
 def client_from_settings(settings: Settings) -> Elasticsearch:
     """An Elasticsearch client for ``settings.es_url`` with the configured credentials."""
     options: dict[str, Any] = {"request_timeout": 30, "retry_on_timeout": True, "max_retries": 2}
@@ -99,7 +126,9 @@ def client_from_settings(settings: Settings) -> Elasticsearch:
         options["ca_certs"] = settings.es_ca_certs
     # Several nodes, comma-separated: a request that cannot reach one goes to the next.
     hosts = [url.strip() for url in (settings.es_url or "").split(",") if url.strip()]
-    return Elasticsearch(hosts, **options)
+    # orjson encodes a bulk request's documents several times faster than the standard
+    # library, and the bulk helper encodes every document once more to size its chunks.
+    return Elasticsearch(hosts, serializer=OrjsonSerializer(), **options)
 
 
 def api_key_option(value: str) -> str | tuple[str, str]:
@@ -118,9 +147,11 @@ class ElasticStore:
 
     def __init__(
         self, client: Elasticsearch, prefix: str = "kiemchung", *, initial_backoff: float = 1.0,
-        layout: IndexLayout | None = None,
+        layout: IndexLayout | None = None, zone: ZoneInfo = VIETNAM_TZ,
     ) -> None:
         self.client = client
+        #: Where a day begins and ends when items are counted per day.
+        self.zone = zone
         self.names = IndexNames(prefix)
         self.initial_backoff = initial_backoff
         self.layout = layout or IndexLayout()
@@ -150,9 +181,9 @@ class ElasticStore:
                 repeated[item_id] = indexed
                 continue
             seen.add(item_id)
-            doc = to_document(indexed)
+            doc, item_forms = document_and_forms(indexed)
             sent[doc["id"]] = indexed
-            forms.update(forms_of(doc))
+            forms.update(item_forms)
             yield {"_op_type": "create", "_index": self.names.items_alias, "_id": doc["id"],
                    "_source": {key: doc[key] for key in PIPELINE_FIELDS}}
 
@@ -329,13 +360,15 @@ class ElasticStore:
         with _unavailable_on_connection_error():
             try:
                 found = self.client.get(
-                    index=self.names.items_alias, id=item_id, source_excludes=_READ_EXCLUDES
+                    index=self.names.items_alias, id=item_id
                 )
             except NotFoundError:
                 return None
         return stored_item(found["_source"])
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def search(
+        self, query: SearchQuery, *, facets: Sequence[AggregateBy] = (), facet_size: int = 20
+    ) -> SearchResult:
         plan = self.plan(query)
         with _unavailable_on_connection_error():
             found = self.client.search(
@@ -345,10 +378,11 @@ class ElasticStore:
                 from_=query.offset,
                 size=query.size,
                 track_total_hits=True,
-                source_excludes=_READ_EXCLUDES,
+                aggs={name: _aggregation(name, facet_size, self.zone) for name in facets} or None,
             )
         hits = [search_hit(stored_item(hit["_source"]), plan) for hit in found["hits"]["hits"]]
-        return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits)
+        return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits,
+                            facets=_facet_counts(found, facets))
 
     def count(self, query: SearchQuery | None = None) -> int:
         query = query or SearchQuery()
@@ -488,18 +522,11 @@ class ElasticStore:
     def aggregate(
         self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20
     ) -> dict[str, int]:
-        if by == "day":
-            agg: dict[str, Any] = {"date_histogram": {
-                "field": "date", "calendar_interval": "day", "time_zone": "+07:00",
-                "format": "yyyy-MM-dd", "min_doc_count": 1,
-            }}
-        else:
-            agg = {"terms": {
-                "field": _TERMS_FIELDS[by], "size": size,
-                "order": [{"_count": "desc"}, {"_key": "asc"}],
-            }}
-            if by == "verdict":  # an item with no verdict yet counts as unreviewed
-                agg["terms"]["missing"] = "unreviewed"
+        return self.facets(query, by=(by,), size=size)[by]
+
+    def facets(
+        self, query: SearchQuery | None = None, *, by: Sequence[AggregateBy], size: int = 20
+    ) -> dict[AggregateBy, dict[str, int]]:
         query = query or SearchQuery()
         plan = self.plan(query)
         with _unavailable_on_connection_error():
@@ -507,11 +534,10 @@ class ElasticStore:
                 index=self.names.items_alias,
                 query=query_dsl(query, plan, ranked=False),
                 size=0,
-                aggs={"groups": agg},
+                track_total_hits=False,
+                aggs={name: _aggregation(name, size, self.zone) for name in by},
             )
-        buckets = found["aggregations"]["groups"]["buckets"]
-        key = "key_as_string" if by == "day" else "key"
-        return {str(bucket[key]): int(bucket["doc_count"]) for bucket in buckets}
+        return _facet_counts(found, by)
 
     def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
         """search_after over a point in time: one consistent view, however deep."""
@@ -532,8 +558,7 @@ class ElasticStore:
                         size=batch,
                         search_after=after,
                         track_total_hits=False,
-                        source_excludes=_READ_EXCLUDES,
-                    )
+                            )
                 hits = found["hits"]["hits"]
                 if not hits:
                     return
@@ -544,8 +569,8 @@ class ElasticStore:
         finally:
             self.client.close_point_in_time(id=pit)
 
-    def copies_of(self, item_id: str) -> list[StoredItem]:
-        return copies_of(self, item_id)
+    def copies_of(self, item_id: str, *, known: StoredItem | None = None) -> list[StoredItem]:
+        return copies_of(self, item_id, known=known)
 
     def apply_retention(self, cutoff: datetime) -> int:
         """Delete by id in bulk: the test node has no ``_delete_by_query``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from core.settings import Settings
 from index.store import ItemStore
 
@@ -16,10 +18,11 @@ def open_store(settings: Settings) -> ItemStore:
         store = ElasticStore(
             client_from_settings(settings), prefix=settings.index_prefix,
             layout=IndexLayout(shards=settings.es_shards, replicas=settings.es_replicas),
+            zone=ZoneInfo(settings.timezone),
         )
     else:
         from index.sqlite_store import SqliteStore
 
-        store = SqliteStore(settings.sqlite_path)
+        store = SqliteStore(settings.sqlite_path, zone=ZoneInfo(settings.timezone))
     store.ensure_schema()
     return store

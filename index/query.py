@@ -10,7 +10,7 @@ from core.records import IndexedItem, ReviewVerdict
 
 #: ``oldest`` (first published first) is how copies of one story are listed.
 SortOrder = Literal["relevance", "score", "recency", "oldest"]
-#: What ``ItemStore.aggregate`` can count by; ``day`` is the calendar day in Vietnam.
+#: What ``ItemStore.aggregate`` can count by; ``day`` is the calendar day on the store's zone.
 #: ``verdict`` counts review statuses, ``unreviewed`` included.
 AggregateBy = Literal["label", "source", "day", "province", "entity", "source_kind", "verdict"]
 AGGREGATE_BY: tuple[str, ...] = get_args(AggregateBy)
@@ -75,6 +75,8 @@ class SearchHit:
 class SearchResult:
     total: int
     hits: list[SearchHit]
+    #: Counts over every matching item, by what ``search(..., facets=...)`` asked for.
+    facets: dict[AggregateBy, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from core.clock import as_utc, now_utc
+from core.clock import VIETNAM_TZ, as_utc, now_utc
 from core.labels import LABELS
 from core.records import IndexedItem, ReviewVerdict
 from index.copies import copies_of
@@ -29,6 +29,7 @@ from index.query import (
 )
 from index.search_plan import QueryPlan, plan_query, word_candidates
 from index.search_text import SEARCH_FIELDS, fold
+from index.sqlite_file import SqliteFile, setup_lock
 from index.sqlite_search import (
     SEARCH_TABLE,
     SEARCH_TABLE_SQL,
@@ -82,8 +83,8 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 """
 
-# Days are counted in Vietnam (UTC+7, no daylight saving) in both stores.
-_DAY = "substr(datetime(items.date, '+7 hours'), 1, 10)"
+# Days are calendar days on the store's zone (the configured one), in both stores.
+_DAY = "local_day(items.date)"
 _GROUPS = {
     "label": ("items.label", "items"),
     "source": ("items.source_id", "items"),
@@ -97,20 +98,12 @@ _GROUPS = {
 _sortable_time = sortable_time
 
 
-@contextmanager
-def _setup_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``<file>.lock`` beside the database while it is set up: SQLite's
-    own locking does not cover a journal-mode switch or a check-then-alter of the schema, and a
-    kernel lock is released even when its holder is killed."""
-    import fcntl
-
-    with open(path.with_name(path.name + ".lock"), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
+@lru_cache(maxsize=65536)
+def _local_day(minute: str, zone: str) -> str:
+    """The calendar day on ``zone`` of a UTC minute ("2026-05-09T20:00" -> "2026-05-10" in
+    Vietnam). Items share minutes and days, so the answers are kept."""
+    moment = datetime.fromisoformat(minute).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d")
 
 
 def _stored_part(doc: dict[str, Any]) -> dict[str, Any]:
@@ -141,29 +134,23 @@ def _audit_filter(
     return " AND ".join(clauses), params
 
 
-class SqliteStore:
-    """``ItemStore`` on one SQLite file. Safe to share between threads of one process."""
+class SqliteStore(SqliteFile):
+    """``ItemStore`` on one SQLite file. Safe to share between threads of one process.
+    ``zone``: where a day begins and ends when items are counted per day."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        # Switching a fresh file to WAL needs it to itself; openers take turns (see _setup_lock).
-        with _setup_lock(path):
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._db:
-            yield self._db
+    def __init__(self, path: Path, *, zone: ZoneInfo = VIETNAM_TZ) -> None:
+        super().__init__(path)
+        self.zone = zone
+        self._db.create_function(
+            "local_day", 1,
+            lambda stamp: None if stamp is None else _local_day(stamp[:16], zone.key),
+            deterministic=True,
+        )
 
     def ensure_schema(self) -> None:
         """Create or upgrade the tables (idempotent); concurrent openers, threads or processes,
         take turns."""
-        with self._lock, _setup_lock(self.path):
+        with self._lock, setup_lock(self.path):
             self._db.executescript(_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(verdicts)")}
             if "before" not in columns:  # files made by schema version 1
@@ -286,7 +273,9 @@ class SqliteStore:
         )
         return text, [*sql.rank_params, *sql.params]
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def search(
+        self, query: SearchQuery, *, facets: Sequence[AggregateBy] = (), facet_size: int = 20
+    ) -> SearchResult:
         with self._lock:
             plan = self._plan_with(self._db, query)
             sql = sql_query(query, plan)
@@ -296,7 +285,8 @@ class SqliteStore:
             text, params = self._select(sql, SORTS[query.sort], "LIMIT ? OFFSET ?")
             rows = self._db.execute(text, [*params, query.size, query.offset]).fetchall()
         hits = [search_hit(self._stored(row), plan) for row in rows]
-        return SearchResult(total=total, hits=hits)
+        counted = self.facets(query, by=facets, size=facet_size) if facets else {}
+        return SearchResult(total=total, hits=hits, facets=counted)
 
     def count(self, query: SearchQuery | None = None) -> int:
         query = query or SearchQuery()
@@ -379,6 +369,11 @@ class SqliteStore:
             ).fetchall()
         return {str(row["grp"]): int(row["n"]) for row in rows if row["grp"] is not None}
 
+    def facets(
+        self, query: SearchQuery | None = None, *, by: Sequence[AggregateBy], size: int = 20
+    ) -> dict[AggregateBy, dict[str, int]]:
+        return {name: self.aggregate(query, by=name, size=size) for name in by}
+
     def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
         """One read transaction on a connection of its own: the scan sees the file as it was
         when it started (WAL snapshot), however many writes arrive while it runs."""
@@ -396,8 +391,8 @@ class SqliteStore:
         finally:
             reader.close()
 
-    def copies_of(self, item_id: str) -> list[StoredItem]:
-        return copies_of(self, item_id)
+    def copies_of(self, item_id: str, *, known: StoredItem | None = None) -> list[StoredItem]:
+        return copies_of(self, item_id, known=known)
 
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,

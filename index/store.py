@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -36,8 +36,11 @@ class ItemStore(Protocol):
     def get(self, item_id: str) -> StoredItem | None:
         """The item with that id and its latest verdict, or ``None``."""
 
-    def search(self, query: SearchQuery) -> SearchResult:
-        """Full-text search with filters, sorting and paging."""
+    def search(
+        self, query: SearchQuery, *, facets: Sequence[AggregateBy] = (), facet_size: int = 20
+    ) -> SearchResult:
+        """Full-text search with filters, sorting and paging; with ``facets``, the result also
+        counts every matching item as ``self.facets`` would (one request where the store can)."""
 
     def count(self, query: SearchQuery | None = None) -> int:
         """How many items match (all items without a query)."""
@@ -64,14 +67,22 @@ class ItemStore(Protocol):
         self, query: SearchQuery | None = None, *, by: AggregateBy, size: int = 20
     ) -> dict[str, int]:
         """Matching items per label, source, province, entity (biggest first, ``size`` keys)
-        or per Vietnamese calendar day (``YYYY-MM-DD``, oldest first, every day with items)."""
+        or per calendar day on the store's zone, the configured one (``YYYY-MM-DD``, oldest
+        first, every day with items)."""
+
+    def facets(
+        self, query: SearchQuery | None = None, *, by: Sequence[AggregateBy], size: int = 20
+    ) -> dict[AggregateBy, dict[str, int]]:
+        """``aggregate`` for each of ``by`` over one query, in one pass where the store can
+        (a page of facets is one request to Elasticsearch, not one per facet)."""
 
     def scan(self, query: SearchQuery | None = None, *, batch: int = 500) -> Iterator[StoredItem]:
         """Every matching item in the query's order, however many (``offset``/``size`` ignored):
         deep paging for full exports, consistent while it runs where the store allows."""
 
-    def copies_of(self, item_id: str) -> list[StoredItem]:
-        """Other copies of the same story: items sharing the first copy's id, this one excluded."""
+    def copies_of(self, item_id: str, *, known: StoredItem | None = None) -> list[StoredItem]:
+        """Other copies of the same story: items sharing the first copy's id, this one excluded.
+        ``known``: the item itself, when the caller has read it (saves reading it again)."""
 
     def audit_log(
         self, *, item_id: str | None = None, reviewer: str | None = None,

@@ -107,3 +107,31 @@ def test_undo_never_takes_back_a_later_verdict(store: ItemStore) -> None:
     stored = store.get(item_id)
     assert stored is not None and stored.verdict == mine
     assert len(store.audit_log(item_id=item_id)) == 3
+
+
+def test_facets_count_what_each_aggregate_counts(store: ItemStore) -> None:
+    """A page's facets in one call count exactly what one ``aggregate`` per facet counts."""
+    items = _items()
+    assert store.upsert(items).ok
+    store.record_verdict(ReviewVerdict(item_id=items[1].item.id, verdict="needs_expert",
+                                       reviewer="lan"))
+    store.refresh()
+    names = ("label", "source", "source_kind", "province", "entity", "verdict", "day")
+    for query in (None, SearchQuery(provinces=("Quảng Nam",)), SearchQuery(text="thuy dien")):
+        counted = store.facets(query, by=names, size=2)
+        assert counted == {name: store.aggregate(query, by=name, size=2) for name in names}
+    assert store.facets(by=("province",), size=10) == {
+        "province": {"Quảng Nam": 2, "Hà Nội": 1, "Huế": 1}
+    }
+
+
+def test_a_search_counts_its_facets_over_every_match(store: ItemStore) -> None:
+    """Facets asked of ``search`` count all matching items, not the page of hits."""
+    assert store.upsert(_items()).ok
+    store.refresh()
+    query = SearchQuery(provinces=("Quảng Nam", "Hà Nội"), size=1)
+    result = store.search(query, facets=("source", "province"), facet_size=10)
+    assert len(result.hits) == 1 and result.total == 3
+    assert result.facets == store.facets(query, by=("source", "province"), size=10)
+    assert result.facets["source"] == {"fb": 2, "vnexpress": 1}
+    assert store.search(query).facets == {}
