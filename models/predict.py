@@ -33,6 +33,10 @@ _CUE_REASONS: Final[dict[str, str]] = {
     "myth": "So sánh phóng đại về giải pháp xanh",
 }
 
+#: Title of the words that raised the misleading score, shown for a flagged item when no word
+#: or cue pushed towards its narrative in particular.
+FLAG_WORDS_TITLE: Final[str] = "Từ ngữ làm tăng khả năng gây hiểu lầm"
+
 #: A word worth quoting as a reason has two letters at least ("m" of "5 m", "h" of "7h" do not).
 _WORDLIKE: Final = re.compile(r"[^\W\d_]{2}")
 #: Words that carry no meaning a reviewer could check, however hard they pushed ("nhưng",
@@ -153,14 +157,19 @@ class NarrativeClassifier:
             pushes = np.where(self._misleading_coef[columns] > 0, pushes, 0.0)
         return np.asarray(pushes)
 
-    def _top_words(self, label: str, features: sp.csr_matrix, row: int) -> list[str]:
-        """The word n-grams present in the item that push hardest towards ``label``."""
+    def _top_words(
+        self, label: str, features: sp.csr_matrix, row: int, *, flag_only: bool = False
+    ) -> list[str]:
+        """The word n-grams present in the item that push hardest towards ``label`` (with
+        ``flag_only``: towards "misleading" in the misleading-or-not model, whatever the
+        narrative)."""
         start, end = features.indptr[row], features.indptr[row + 1]
         columns = features.indices[start:end]
         values = features.data[start:end]
         in_words = columns < self._word_count
         columns, values = columns[in_words], values[in_words]
-        pushes = self._pushes(label, columns, values)
+        pushes = (values * self._misleading_coef[columns] if flag_only
+                  else self._pushes(label, columns, values))
         best: list[str] = []
         for position in np.argsort(-pushes, kind="stable"):
             if pushes[position] <= 0 or len(best) >= REASON_FEATURES:
@@ -209,4 +218,11 @@ class NarrativeClassifier:
         words = self._top_words(label, features, row)
         if words:
             reasons.append("Từ ngữ đặc trưng: " + ", ".join(f"\u201c{w}\u201d" for w in words))
+        elif decision.flagged and len(reasons) == 1:
+            # No word or cue pushed towards this narrative in particular (it was the likeliest
+            # of the seven all the same): say which words raised the misleading score.
+            words = self._top_words(label, features, row, flag_only=True)
+            if words:
+                reasons.append(f"{FLAG_WORDS_TITLE}: "
+                               + ", ".join(f"\u201c{w}\u201d" for w in words))
         return reasons

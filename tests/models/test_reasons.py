@@ -9,7 +9,7 @@ import pytest
 
 from core.records import ClassifyInput
 from models import real_eval
-from models.predict import NarrativeClassifier
+from models.predict import FLAG_WORDS_TITLE, NarrativeClassifier
 from nlp.known_claims import SUGGEST_THRESHOLD
 from nlp.lexicon import cue_phrases
 from nlp.normalize import fold, normalize_text
@@ -45,7 +45,7 @@ def false_reasons(text: str, reasons: list[str]) -> list[str]:
             found = cues.get(_CUE_TITLES[title], [])
             if any(phrase not in found for phrase in _QUOTED.findall(rest)):
                 wrong.append(reason)
-        elif title == "Từ ngữ đặc trưng":
+        elif title in ("Từ ngữ đặc trưng", FLAG_WORDS_TITLE):
             for ngram in _QUOTED.findall(rest):
                 if f" {' '.join(_WORDS.findall(fold(ngram).lower()))} " not in f" {folded} ":
                     wrong.append(reason)
@@ -95,6 +95,7 @@ def test_the_checker_catches_a_false_reason() -> None:
     assert false_reasons(text, ["Nhắc đến quy định, mức phạt: \u201ccấm\u201d"])
     assert false_reasons(text, ["Giống tin sai đã kiểm chứng: \u201cx\u201d (kc-0005, 0.31)"])
     assert not false_reasons(text, ["Từ ngữ đặc trưng: \u201ccam kết\u201d"])
+    assert false_reasons(text, [f"{FLAG_WORDS_TITLE}: \u201cvỡ đập\u201d"])
 
 
 @pytest.fixture(scope="module")
