@@ -33,6 +33,18 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+class _FoldTable(dict[int, str]):
+    """``_fold_char`` as a ``str.translate`` table, filled on first sight of each character:
+    folding then runs in C, several times faster than a Python loop over a long text."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE: Final = _FoldTable()
+
+
 def fold_diacritics(text: str) -> str:
     """Lower-case ``text`` and strip Vietnamese diacritics, so "Thủy điện" and "thuy dien" meet.
 
@@ -41,7 +53,7 @@ def fold_diacritics(text: str) -> str:
     >>> fold_diacritics("Thủy điện Hòa Bình")
     'thuy dien hoa binh'
     """
-    return "".join(_fold_char(char) for char in nfc(text))
+    return nfc(text).translate(_FOLD_TABLE)
 
 
 # Tone marks as combining characters; everything else that combines (circumflex, breve, horn)
