@@ -105,7 +105,7 @@ class Settings:
     timezone: str = field(
         default="Asia/Ho_Chi_Minh",
         metadata={"help": "Zone of schedules and reports, and of every date the app shows, "
-                          "filters on and exports"},
+                          "filters on and exports; charts count days on its calendar"},
     )
     # -- fast response: links, notification routing and channels --------
     app_url: str = field(
