@@ -24,8 +24,6 @@ PIPELINE_FIELDS = (
     "title_words", "body_words", "indexed_at", "images", "image_text", *SEARCH_FIELDS,
     "version", "previous_hash", "revisions", "edited_after_review",
 )
-#: Stored only to be searched; reading an item back never needs them.
-SEARCH_ONLY_FIELDS = SEARCH_FIELDS
 
 
 def streams_of(doc: dict[str, Any]) -> SearchStreams:
