@@ -20,11 +20,11 @@ TEXT = ("KHẨN: đập thủy điện đã nứt, nước sẽ về hạ du tro
         "Người dân các xã ven sông cần di chuyển lên vùng cao trong đêm nay.")
 
 
-def _sources(path: Path, *, official: bool) -> Path:
+def _sources(path: Path) -> Path:
     path.write_text(
         "sources:\n  - id: cong-thong-tin\n    kind: sitemap\n"
         "    urls: ['{base_url}/sitemap.xml']\n"
-        f"    official: {'true' if official else 'false'}\n    options: {{delay: 0.01}}\n",
+        "    official: true\n    options: {delay: 0.01}\n",
         encoding="utf-8",
     )
     return path
@@ -52,23 +52,32 @@ def _scores(item: object) -> tuple[float, float]:
     return official, news
 
 
+def _site(tmp_path: Path) -> tuple[Path, Path]:
+    """The official source's one page, and a sources file marking the source official."""
+    root = tmp_path / "site"
+    write(root, PAGE.lstrip("/"), article_html(TITLE, TEXT))
+    write(root, "sitemap.xml", sitemap([PAGE]))
+    return root, _sources(tmp_path / "sources.yaml")
+
+
+def _assert_stored_as_official(item_id: str) -> None:
+    score, item = _stored_score(item_id)
+    official, news = _scores(item)
+    assert official != news  # the source kind moves this item's score
+    assert score == official
+
+
 def test_items_of_an_official_source_are_classified_as_official(
     data_dir: Path, tmp_path: Path
 ) -> None:
     from flows.nightly import nightly
 
-    root = tmp_path / "site"
-    write(root, PAGE.lstrip("/"), article_html(TITLE, TEXT))
-    write(root, "sitemap.xml", sitemap([PAGE]))
-    sources = _sources(tmp_path / "sources.yaml", official=True)
+    root, sources = _site(tmp_path)
     with LocalSite(root) as site:
         item_id = doc_id_for_url(site.base_url + PAGE)
         assert nightly(sources_file=str(sources), base_url=site.base_url, run_key="dem-o",
                        return_state=True).is_completed()
-    score, item = _stored_score(item_id)
-    official, news = _scores(item)
-    assert official != news  # the source kind moves this item's score
-    assert score == official
+    _assert_stored_as_official(item_id)
 
 
 def test_a_watch_cycle_classifies_an_official_source_as_official(
@@ -76,14 +85,8 @@ def test_a_watch_cycle_classifies_an_official_source_as_official(
 ) -> None:
     from flows.watch import watch_cycle
 
-    root = tmp_path / "site"
-    write(root, PAGE.lstrip("/"), article_html(TITLE, TEXT))
-    write(root, "sitemap.xml", sitemap([PAGE]))
-    sources = _sources(tmp_path / "sources.yaml", official=True)
+    root, sources = _site(tmp_path)
     with LocalSite(root) as site:
         item_id = doc_id_for_url(site.base_url + PAGE)
         watch_cycle(name="o", sources_file=str(sources), base_url=site.base_url)
-    score, item = _stored_score(item_id)
-    official, news = _scores(item)
-    assert official != news
-    assert score == official
+    _assert_stored_as_official(item_id)
