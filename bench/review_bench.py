@@ -7,8 +7,10 @@ under a fresh index prefix of the Elasticsearch node at ``--es-url`` (default
 ``KIEMCHUNG_TEST_ES_URL`` or ``KIEMCHUNG_ES_URL``) through ``ElasticStore.upsert``, and the same
 items, as the very documents the store builds, with a plain ``helpers.bulk`` into an index of
 the same schema: rounds of ``--round`` items alternate between the two, so both indices grow
-alike and both meet the same load on a shared machine. The document building (search streams
-included) is timed on the store's side only; the baseline gets its documents ready-made.
+alike and both meet the same load on a shared machine. Each round reaches the store in one
+``upsert`` call, as a spooled batch does (``index.spool``; ``--per-call`` cuts it smaller). The
+document building (search streams included) is timed on the store's side only; the baseline
+gets its documents ready-made.
 
 Then serves the app with uvicorn on 127.0.0.1 and times real HTTP requests of a signed-in
 reviewer: p50 and p95 of the queue page, an item page and a filtered search, next to the same
@@ -176,6 +178,9 @@ def main() -> int:
                              "mostly ordinary news; 0.7 is the stress case of a queue of 350,000)")
     parser.add_argument("--es-url", default=os.environ.get("KIEMCHUNG_TEST_ES_URL")
                         or os.environ.get("KIEMCHUNG_ES_URL"))
+    parser.add_argument("--per-call", type=int, default=0,
+                        help="items per ElasticStore.upsert call (default: the whole round, as "
+                             "the spool hands the store a whole batch)")
     parser.add_argument("--keep", action="store_true", help="keep the bench index")
     parser.add_argument("--pages-only", metavar="PREFIX",
                         help="skip indexing: time the pages on the items a previous run left "
@@ -195,7 +200,8 @@ def main() -> int:
         store.close()
         return 0
     try:
-        ours, plain, build = index_both(store, args.n, args.round, chunk=2000,
+        ours, plain, build = index_both(store, args.n, args.round,
+                                        chunk=args.per_call or args.round,
                                         share=args.misleading_share)
         print(f"indexed {store.count():,} items: ElasticStore.upsert {args.n / ours:,.0f} items/s"
               f" ({ours:.0f} s), plain helpers.bulk {args.n / plain:,.0f} items/s ({plain:.0f} s),"

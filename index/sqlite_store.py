@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +42,8 @@ from index.sqlite_search import (
 from index.verdict_rules import check_verdict, undo_entry, undoable
 
 SCHEMA_VERSION = 3
+#: Items written per transaction by ``upsert``.
+COMMIT_EVERY = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -182,7 +185,15 @@ class SqliteStore(SqliteFile):
         return rebuilt
 
     def upsert(self, items: Iterable[IndexedItem]) -> UpsertReport:
+        """Write items by id, ``COMMIT_EVERY`` to a transaction: a night's batch never holds
+        the write lock long enough to keep a reviewer's verdict waiting."""
         report = UpsertReport()
+        iterator = iter(items)
+        while chunk := list(islice(iterator, COMMIT_EVERY)):
+            self._upsert_chunk(chunk, report)
+        return report
+
+    def _upsert_chunk(self, items: list[IndexedItem], report: UpsertReport) -> None:
         with self._transaction() as db:
             for indexed in items:
                 doc = to_document(indexed)
@@ -201,7 +212,6 @@ class SqliteStore(SqliteFile):
                     "INSERT INTO dead_letters (item_id, reason, at, item) VALUES (?, ?, ?, ?)",
                     (doc["id"], reason, now_utc().isoformat(), indexed.model_dump_json()),
                 )
-        return report
 
     def _write_item(self, db: sqlite3.Connection, doc: dict[str, Any]) -> None:
         db.execute(

@@ -122,3 +122,21 @@ def test_two_flushes_at_once_both_finish_and_write_each_item_once(tmp_path: Path
         assert store.count() == 36
     finally:
         store.close()
+
+
+def test_a_batch_larger_than_a_transaction_is_written_whole_in_one_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The spool hands the store the whole batch; SQLite commits it a few items at a time.
+    monkeypatch.setattr("index.sqlite_store.COMMIT_EVERY", 3)
+    items = _items(8)
+    items[4] = make_item("https://tin.example/qua-dai.html", author="x" * 40_000)
+    spool = Spool(tmp_path / "spool")
+    spool.put("big", items)
+    store = open_store(Settings(data_dir=tmp_path))
+    result = spool.flush(store)
+    assert result.written == 7
+    assert list(result.failed) == [items[4].id]
+    assert result.files_left == 0
+    assert store.count() == 7
+    store.close()
