@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.tokens import Doc
 
+from nlp import tfidf
 from nlp.known_claims import ClaimMatch
 from nlp.lexicon import CUE_NAMES
 from nlp.normalize import fold, normalize_text
@@ -264,7 +265,7 @@ def transform(
     """The feature matrix: word block, char block, dense block, side by side. ``dense_weight``
     must be the one the models were fitted with (artefacts record it in their metadata)."""
     words = vectorizers["word"].transform([v.words for v in views])
-    chars = vectorizers["char"].transform([v.folded for v in views])
+    chars = tfidf.transform(vectorizers["char"], [v.folded for v in views])
     dense = sp.csr_matrix(np.vstack([v.dense for v in views]) * dense_weight)
     return sp.hstack([words, chars, dense], format="csr")
 

@@ -1,0 +1,111 @@
+"""A fitted ``TfidfVectorizer``'s ``transform``, with the n-grams of each distinct word of a batch
+counted once.
+
+scikit-learn builds every n-gram of every document as a string and looks each one up, though
+the same words come back in document after document. Here a batch's words are counted first
+(in C, by ``Counter``), each distinct word's in-vocabulary character n-grams are found once,
+and the counts go through the vectorizer's own tf-idf step: the matrix is the one
+``vectorizer.transform`` returns, value for value (``tests/nlp/test_tfidf.py`` holds it to
+that). Vectorizers this module does not reproduce exactly are left to scikit-learn.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+#: (column, count) of a word's in-vocabulary n-grams.
+_Counts = tuple[tuple[int, int], ...]
+
+
+def _reproducible(vectorizer: TfidfVectorizer) -> bool:
+    """Whether ``vectorizer`` reads text the way ``transform`` below does."""
+    params = vectorizer.get_params()
+    plain = (
+        params["input"] == "content" and params["lowercase"] and params["preprocessor"] is None
+        and params["tokenizer"] is None and params["strip_accents"] is None
+        and params["stop_words"] is None and not params["binary"]
+        and hasattr(vectorizer, "vocabulary_") and hasattr(vectorizer, "_tfidf")
+    )
+    if not plain:
+        return False
+    return bool(params["analyzer"] == "char_wb")
+
+
+def _char_wb_grams(word: str, vocabulary: dict[str, int], min_n: int, max_n: int) -> _Counts:
+    """scikit-learn's ``_char_wb_ngrams`` of one word, counted and kept to the vocabulary."""
+    padded = f" {word} "
+    length = len(padded)
+    found: dict[int, int] = {}
+    for n in range(min_n, max_n + 1):
+        for offset in range(max(1, length - n + 1)):
+            column = vocabulary.get(padded[offset : offset + n])
+            if column is not None:
+                found[column] = found.get(column, 0) + 1
+        if length <= n:  # a word shorter than n is counted once, as the whole padded word
+            break
+    return tuple(found.items())
+
+
+def _char_wb_counts(
+    texts: Sequence[str], vocabulary: dict[str, int], ngrams: tuple[int, int]
+) -> Any:
+    """The count matrix of ``texts``: (texts x distinct words) @ (distinct words x n-grams)."""
+    min_n, max_n = ngrams
+    word_ids: dict[str, int] = {}
+    word_rows: list[int] = []
+    word_columns: list[int] = []
+    word_counts: list[int] = []
+    text_indptr = [0]
+    text_words: list[int] = []
+    text_counts: list[int] = []
+    for text in texts:
+        for word, times in Counter(text.lower().split()).items():
+            number = word_ids.get(word)
+            if number is None:
+                number = word_ids[word] = len(word_ids)
+                for column, count in _char_wb_grams(word, vocabulary, min_n, max_n):
+                    word_rows.append(number)
+                    word_columns.append(column)
+                    word_counts.append(count)
+            text_words.append(number)
+            text_counts.append(times)
+        text_indptr.append(len(text_words))
+    by_text = sp.csr_array(
+        (np.asarray(text_counts, dtype=np.int64), np.asarray(text_words, dtype=np.int64),
+         np.asarray(text_indptr, dtype=np.int64)),
+        shape=(len(texts), len(word_ids)),
+    )
+    by_word = sp.csr_array(
+        (np.asarray(word_counts, dtype=np.int64),
+         (np.asarray(word_rows, dtype=np.int64), np.asarray(word_columns, dtype=np.int64))),
+        shape=(len(word_ids), len(vocabulary)),
+    )
+    return by_text @ by_word
+
+
+def transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> Any:
+    """``vectorizer.transform(texts)``, the same matrix, cheaper for a batch of texts."""
+    if not _reproducible(vectorizer):
+        return vectorizer.transform(texts)
+    vocabulary: dict[str, int] = vectorizer.vocabulary_
+    ngrams = (int(vectorizer.ngram_range[0]), int(vectorizer.ngram_range[1]))
+    product = _char_wb_counts(texts, vocabulary, ngrams)
+    product.sort_indices()
+    if product.nnz > np.iinfo(np.int32).max:
+        return vectorizer.transform(texts)
+    # The count matrix as CountVectorizer builds it (int32 indices, intc counts, sorted
+    # indices), then the vectorizer's own tf-idf weighting and normalisation.
+    counts = sp.csr_array(
+        (product.data.astype(np.intc), product.indices.astype(np.int32),
+         product.indptr.astype(np.int32)),
+        shape=(len(texts), len(vocabulary)),
+        dtype=vectorizer.dtype,
+    )
+    counts.sort_indices()
+    return vectorizer._tfidf.transform(counts, copy=False)
