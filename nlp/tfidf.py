@@ -19,9 +19,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-#: (column, count) of a word's in-vocabulary n-grams.
-_Counts = tuple[tuple[int, int], ...]
-
 
 def _reproducible(vectorizer: TfidfVectorizer) -> bool:
     """Whether ``vectorizer`` reads text the way ``transform`` below does."""
@@ -37,7 +34,9 @@ def _reproducible(vectorizer: TfidfVectorizer) -> bool:
     return bool(params["analyzer"] == "char_wb")
 
 
-def _char_wb_grams(word: str, vocabulary: dict[str, int], min_n: int, max_n: int) -> _Counts:
+def _char_wb_grams(
+    word: str, vocabulary: dict[str, int], min_n: int, max_n: int
+) -> dict[int, int]:
     """scikit-learn's ``_char_wb_ngrams`` of one word, counted and kept to the vocabulary."""
     padded = f" {word} "
     length = len(padded)
@@ -49,7 +48,7 @@ def _char_wb_grams(word: str, vocabulary: dict[str, int], min_n: int, max_n: int
                 found[column] = found.get(column, 0) + 1
         if length <= n:  # a word shorter than n is counted once, as the whole padded word
             break
-    return tuple(found.items())
+    return found
 
 
 def _char_wb_counts(
@@ -58,23 +57,23 @@ def _char_wb_counts(
     """The count matrix of ``texts``: (texts x distinct words) @ (distinct words x n-grams)."""
     min_n, max_n = ngrams
     word_ids: dict[str, int] = {}
-    word_rows: list[int] = []
+    word_indptr = [0]
     word_columns: list[int] = []
     word_counts: list[int] = []
     text_indptr = [0]
     text_words: list[int] = []
     text_counts: list[int] = []
     for text in texts:
-        for word, times in Counter(text.lower().split()).items():
-            number = word_ids.get(word)
-            if number is None:
-                number = word_ids[word] = len(word_ids)
-                for column, count in _char_wb_grams(word, vocabulary, min_n, max_n):
-                    word_rows.append(number)
-                    word_columns.append(column)
-                    word_counts.append(count)
-            text_words.append(number)
-            text_counts.append(times)
+        counted = Counter(text.lower().split())
+        for word in counted:
+            if word not in word_ids:
+                word_ids[word] = len(word_ids)
+                found = _char_wb_grams(word, vocabulary, min_n, max_n)
+                word_columns.extend(found)
+                word_counts.extend(found.values())
+                word_indptr.append(len(word_columns))
+        text_words.extend(map(word_ids.__getitem__, counted))
+        text_counts.extend(counted.values())
         text_indptr.append(len(text_words))
     by_text = sp.csr_array(
         (np.asarray(text_counts, dtype=np.int64), np.asarray(text_words, dtype=np.int64),
@@ -82,8 +81,8 @@ def _char_wb_counts(
         shape=(len(texts), len(word_ids)),
     )
     by_word = sp.csr_array(
-        (np.asarray(word_counts, dtype=np.int64),
-         (np.asarray(word_rows, dtype=np.int64), np.asarray(word_columns, dtype=np.int64))),
+        (np.asarray(word_counts, dtype=np.int64), np.asarray(word_columns, dtype=np.int64),
+         np.asarray(word_indptr, dtype=np.int64)),
         shape=(len(word_ids), len(vocabulary)),
     )
     return by_text @ by_word
