@@ -96,12 +96,21 @@ QUOTED_PREFIX: Final[str] = "q:"
 QUOTED_SPAN: Final = re.compile(r"'[^'\n]{1,300}'|\"[^\"\n]{1,300}\"")
 
 
-def _segmented(words: Sequence[str]) -> str:
-    return " ".join(w.replace(" ", "_") for w in words).lower()
+def _tokens(words: Sequence[str]) -> list[str]:
+    """Words as the n-gram vectorizers read them: syllables joined by "_", lower case.
+
+    Lower-casing each word gives the same as lower-casing the words joined by spaces (the
+    only context-dependent mapping, final sigma, never looks past a space), so sentences and
+    the quote-marked text are joined from these without lower-casing anything twice.
+    """
+    return [w.replace(" ", "_").lower() for w in words]
 
 
-def _quote_marked(words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> tuple[str, int]:
-    """Segmented words with quoted ones prefixed, and how many words were inside quotes.
+def _quote_marked(
+    words: Sequence[str], tokens: Sequence[str], bounds: Sequence[tuple[int, int]]
+) -> tuple[str, int]:
+    """Segmented words (``tokens``, ``_tokens`` of ``words``) with quoted ones prefixed, and
+    how many words were inside quotes.
 
     Quotes never run past the end of a sentence, so one stray mark cannot swallow a text.
     """
@@ -109,11 +118,10 @@ def _quote_marked(words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> tu
     quoted = 0
     for start, end in bounds:
         inside = False
-        for word in words[start:end]:
+        for word, token in zip(words[start:end], tokens[start:end], strict=True):
             if word in _QUOTES:
                 inside = not inside
                 continue
-            token = word.replace(" ", "_").lower()
             if inside:
                 quoted += 1
                 out.append(QUOTED_PREFIX + token)
@@ -175,8 +183,9 @@ def view_of(doc: Doc) -> TextView:
         # What doc[start:end].text is, without making Token objects.
         return text[offsets[start][0] : offsets[end - 1][1]] if start < end else ""
 
-    sentences = [(span_text(start, end), _segmented(words[start:end])) for start, end in bounds]
-    marked, quoted = _quote_marked(words, bounds)
+    tokens = _tokens(words)
+    sentences = [(span_text(start, end), " ".join(tokens[start:end])) for start, end in bounds]
+    marked, quoted = _quote_marked(words, tokens, bounds)
     claims = [span_text(s.start, s.end) for s in ext.claim_sentences or ()]
     ents = doc.ents
     entities: list[str] = []
@@ -271,7 +280,7 @@ def transform(
 ) -> sp.csr_matrix:
     """The feature matrix: word block, char block, dense block, side by side. ``dense_weight``
     must be the one the models were fitted with (artefacts record it in their metadata)."""
-    words = vectorizers["word"].transform([v.words for v in views])
+    words = tfidf.transform(vectorizers["word"], [v.words for v in views])
     chars = tfidf.transform(vectorizers["char"], [v.folded for v in views])
     dense = sp.csr_matrix(np.vstack([v.dense for v in views]) * dense_weight)
     return sp.hstack([words, chars, dense], format="csr")

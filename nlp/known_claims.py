@@ -134,7 +134,7 @@ class KnownClaimMatcher:
         if not sentences:
             return [[] for _ in items]
         chars = tfidf.transform(self._chars, [fold(s) for s, _ in sentences])
-        words = self._words.transform([w for _, w in sentences])
+        words = tfidf.transform(self._words, [w for _, w in sentences])
         char_similarity = (chars @ self._char_matrix.T).toarray()
         word_similarity = (words @ self._word_matrix.T).toarray()
         similarity = 0.5 * (char_similarity + word_similarity)

@@ -137,6 +137,7 @@ def _align(
     first_tokens: list[int] = []
     pending = list(reversed(sentence_starts))
     position = 0
+    length = len(text)
     for word in segmented:
         start = text.find(word, position)
         if start < 0:  # underthesea changed the word; keep it, assume a space after it
@@ -144,6 +145,15 @@ def _align(
             spaces.append(True)
             continue
         end = start + len(word)
+        if not pending or pending[-1] >= max(end, start + 1):
+            # No sentence starts in or at this word (most words): it is one piece.
+            piece = word.strip()
+            if piece:
+                words.append(piece)
+                stop = start + len(word.rstrip())
+                spaces.append(stop < length and text[stop].isspace())
+            position = end
+            continue
         pieces = [(start, end)]
         while pending and start < pending[-1] < end:
             cut = pending[-1]

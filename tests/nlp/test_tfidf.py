@@ -14,7 +14,8 @@ TRAIN = [
 ]
 TEXTS = [
     "thủy điện hòa bình xả lũ hạ du", "", "   ", "a", "ab a ab", "XẢ LŨ xả lũ",
-    "tab\tand\nnew  lines\u00a0nbsp\u2028sep", "ΣΑΣ ǅx İi", "'q' \"r\" ' '", "hòa hòa hòa",
+    "tab\tand\nnew  lines\u00a0nbsp\u2028sep\x1cfs\u200bzw", "ΣΑΣ ǅx İi", "'q' \"r\" ' '",
+    "hòa hòa hòa",
     "chữ không có trong từ điển", "x" * 40,
 ]
 
@@ -43,11 +44,20 @@ def test_char_wb_matrix_is_the_vectorizers(ngrams: tuple[int, int], sublinear: b
             transform([])
 
 
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 2), (2, 3), (1, 3)])
+def test_word_matrix_is_the_vectorizers(ngrams: tuple[int, int]) -> None:
+    vectorizer = TfidfVectorizer(
+        analyzer="word", token_pattern=r"\S+", ngram_range=ngrams, sublinear_tf=True,
+        dtype=np.float32,
+    ).fit(TRAIN)
+    _same(vectorizer, TEXTS)
+
+
 def test_other_vectorizers_are_left_to_scikit_learn() -> None:
-    word = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2)).fit(TRAIN)
+    words = TfidfVectorizer(analyzer="word").fit(TRAIN)  # the default token pattern
     binary = TfidfVectorizer(analyzer="char_wb", binary=True).fit(TRAIN)
     cased = TfidfVectorizer(analyzer="char_wb", lowercase=False).fit(TRAIN)
-    for vectorizer in (word, binary, cased):
+    for vectorizer in (words, binary, cased):
         _same(vectorizer, TEXTS)
 
 
@@ -57,3 +67,4 @@ def test_shipped_vectorizers() -> None:
     classifier = NarrativeClassifier.load()
     views = classifier.analyse(TRAIN + TEXTS)
     _same(classifier.decision.vectorizers_["char"], [v.folded for v in views])
+    _same(classifier.decision.vectorizers_["word"], [v.words for v in views])
