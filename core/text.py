@@ -147,4 +147,8 @@ def normalize_tones(text: str) -> str:
     >>> normalize_tones("Thuỷ điện Hoà Bình, sức khoẻ")
     'Thủy điện Hòa Bình, sức khỏe'
     """
+    # Most texts have every tone mark in place already: each distinct word is looked up once,
+    # and the text is rewritten only when one of them moves.
+    if all(normalize_syllable(word) == word for word in set(_WORD_RE.findall(text))):
+        return text
     return _WORD_RE.sub(lambda m: normalize_syllable(m.group(0)), text)

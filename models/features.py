@@ -17,10 +17,11 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.tokens import Doc
 
+from nlp import tfidf
 from nlp.known_claims import ClaimMatch
 from nlp.lexicon import CUE_NAMES
 from nlp.normalize import fold, normalize_text
-from nlp.pipeline import load_pipeline
+from nlp.pipeline import load_pipeline, token_offsets
 
 #: The cue and shape features are on another scale than the L2-normalised n-gram blocks; this
 #: weight keeps them from drowning the n-grams (each dense value is at most about 2.5).
@@ -95,12 +96,21 @@ QUOTED_PREFIX: Final[str] = "q:"
 QUOTED_SPAN: Final = re.compile(r"'[^'\n]{1,300}'|\"[^\"\n]{1,300}\"")
 
 
-def _segmented(words: Sequence[str]) -> str:
-    return " ".join(w.replace(" ", "_") for w in words).lower()
+def _tokens(words: Sequence[str]) -> list[str]:
+    """Words as the n-gram vectorizers read them: syllables joined by "_", lower case.
+
+    Lower-casing each word gives the same as lower-casing the words joined by spaces (the
+    only context-dependent mapping, final sigma, never looks past a space), so sentences and
+    the quote-marked text are joined from these without lower-casing anything twice.
+    """
+    return [w.replace(" ", "_").lower() for w in words]
 
 
-def _quote_marked(words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> tuple[str, int]:
-    """Segmented words with quoted ones prefixed, and how many words were inside quotes.
+def _quote_marked(
+    words: Sequence[str], tokens: Sequence[str], bounds: Sequence[tuple[int, int]]
+) -> tuple[str, int]:
+    """Segmented words (``tokens``, ``_tokens`` of ``words``) with quoted ones prefixed, and
+    how many words were inside quotes.
 
     Quotes never run past the end of a sentence, so one stray mark cannot swallow a text.
     """
@@ -108,11 +118,10 @@ def _quote_marked(words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> tu
     quoted = 0
     for start, end in bounds:
         inside = False
-        for word in words[start:end]:
+        for word, token in zip(words[start:end], tokens[start:end], strict=True):
             if word in _QUOTES:
                 inside = not inside
                 continue
-            token = word.replace(" ", "_").lower()
             if inside:
                 quoted += 1
                 out.append(QUOTED_PREFIX + token)
@@ -122,27 +131,30 @@ def _quote_marked(words: Sequence[str], bounds: Sequence[tuple[int, int]]) -> tu
 
 
 def _dense(
-    doc: Doc, cues: dict[str, list[str]], n_claims: int, n_sents: int, quoted: int
+    doc: Doc, cues: dict[str, list[str]], n_claims: int, n_sents: int, quoted: int,
+    n_entities: int,
 ) -> np.ndarray:
-    raw: str = doc._.raw_text or doc._.text
+    ext = doc._
+    raw: str = ext.raw_text or ext.text
     letters = sum(map(str.isalpha, raw)) or 1
     values = [math.log1p(len(cues.get(name, ()))) for name in CUE_NAMES]
-    n_quotes = sum(1 for w in doc._.words or () if w in _QUOTES)
+    n_quotes = sum(1 for w in ext.words or () if w in _QUOTES)
     n_refuting = len(cues.get("debunk", ()))
+    n_tokens = len(doc)
     values += [
-        float(doc._.topic_score),
-        math.log1p(len(doc._.topic_terms or ())),
-        math.log1p(doc._.emoji),
+        float(ext.topic_score),
+        math.log1p(len(ext.topic_terms or ())),
+        math.log1p(ext.emoji),
         math.log1p(raw.count("!")),
         math.log1p(raw.count("?")),
         sum(map(str.isupper, raw)) / letters,
-        float(any(c.isdigit() for c in raw)),
-        float(doc._.unaccented),
-        math.log1p(len(doc)) / 6.0,
-        math.log1p(len(doc._.provinces or ())),
-        math.log1p(len(doc.ents)),
+        float(any(map(str.isdigit, raw))),
+        float(ext.unaccented),
+        math.log1p(n_tokens) / 6.0,
+        math.log1p(len(ext.provinces or ())),
+        math.log1p(n_entities),
         n_claims / max(1, n_sents),
-        quoted / max(1, len(doc)),
+        quoted / max(1, n_tokens),
         math.log1p(n_quotes / 2),
         # Debunks quote a rumour and refute it: the pair is far more telling than either alone
         # (in the corpus, three in four debunks against one misleading item in twenty).
@@ -154,38 +166,43 @@ def _dense(
 
 def view_of(doc: Doc) -> TextView:
     """Everything later steps need from one analysed document."""
-    cues: dict[str, list[str]] = doc._.cues or {}
-    words: list[str] = doc._.words or [t.text for t in doc]
+    ext = doc._
+    cues: dict[str, list[str]] = ext.cues or {}
+    words: list[str] = ext.words or [t.text for t in doc]
+    sentence_bounds: list[tuple[int, int]] | None = ext.sentence_bounds
     bounds: list[tuple[int, int]] = [
         (start, end)
-        for start, end in (doc._.sentence_bounds if doc._.sentence_bounds is not None
+        for start, end in (sentence_bounds if sentence_bounds is not None
                            else [(0, len(doc))])
         if start < end
     ]
-    text: str = doc._.text
+    text: str = ext.text
+    offsets = token_offsets(doc)
 
     def span_text(start: int, end: int) -> str:
-        last = doc[end - 1]
-        return text[doc[start].idx : last.idx + len(last.text)]
+        # What doc[start:end].text is, without making Token objects.
+        return text[offsets[start][0] : offsets[end - 1][1]] if start < end else ""
 
-    sentences = [(span_text(start, end), _segmented(words[start:end])) for start, end in bounds]
-    marked, quoted = _quote_marked(words, bounds)
-    claims = [s.text for s in doc._.claim_sentences or ()]
+    tokens = _tokens(words)
+    sentences = [(span_text(start, end), " ".join(tokens[start:end])) for start, end in bounds]
+    marked, quoted = _quote_marked(words, tokens, bounds)
+    claims = [span_text(s.start, s.end) for s in ext.claim_sentences or ()]
+    ents = doc.ents
     entities: list[str] = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.kb_id_ not in entities:
             entities.append(ent.kb_id_)
     return TextView(
-        text=doc._.text,
+        text=text,
         words=marked,
-        folded=fold(QUOTED_SPAN.sub(" ' ' ", doc._.text)),
-        dense=_dense(doc, cues, len(claims), len(sentences), quoted),
+        folded=fold(QUOTED_SPAN.sub(" ' ' ", text)),
+        dense=_dense(doc, cues, len(claims), len(sentences), quoted, len(ents)),
         cues=cues,
         sentences=sentences,
         claim_sentences=claims,
         entities=entities,
-        provinces=list(doc._.provinces or ()),
-        topic_terms=list(doc._.topic_terms or ()),
+        provinces=list(ext.provinces or ()),
+        topic_terms=list(ext.topic_terms or ()),
         word_count=len(marked.split()),
         segmented=words,
     )
@@ -263,8 +280,8 @@ def transform(
 ) -> sp.csr_matrix:
     """The feature matrix: word block, char block, dense block, side by side. ``dense_weight``
     must be the one the models were fitted with (artefacts record it in their metadata)."""
-    words = vectorizers["word"].transform([v.words for v in views])
-    chars = vectorizers["char"].transform([v.folded for v in views])
+    words = tfidf.transform(vectorizers["word"], [v.words for v in views])
+    chars = tfidf.transform(vectorizers["char"], [v.folded for v in views])
     dense = sp.csr_matrix(np.vstack([v.dense for v in views]) * dense_weight)
     return sp.hstack([words, chars, dense], format="csr")
 

@@ -20,6 +20,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.labels import check_label, is_misleading
+from nlp import tfidf
 from nlp.lexicon import is_unaccented
 from nlp.normalize import fold, normalize_text
 from nlp.segment import joined, segment_words
@@ -132,8 +133,8 @@ class KnownClaimMatcher:
         sentences = [s for item in items for s in item]
         if not sentences:
             return [[] for _ in items]
-        chars = self._chars.transform([fold(s) for s, _ in sentences])
-        words = self._words.transform([w for _, w in sentences])
+        chars = tfidf.transform(self._chars, [fold(s) for s, _ in sentences])
+        words = tfidf.transform(self._words, [w for _, w in sentences])
         char_similarity = (chars @ self._char_matrix.T).toarray()
         word_similarity = (words @ self._word_matrix.T).toarray()
         similarity = 0.5 * (char_similarity + word_similarity)

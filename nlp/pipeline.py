@@ -30,6 +30,7 @@ for _name, _default in (
     ("raw_text", ""),
     ("text", ""),
     ("words", None),
+    ("offsets", None),
     ("sentence_bounds", None),
     ("emoji", 0),
     ("unaccented", False),
@@ -57,13 +58,15 @@ class UndertheseaTokenizer:
         for start, _ in bounds:
             starts[start] = True
         doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
-        doc._.raw_text = text
-        # Doc.text walks every token on each call; components read this copy instead.
-        doc._.text = "".join(w + " " if s else w for w, s in zip(words, spaces, strict=True))
-        doc._.words = words
-        doc._.sentence_bounds = bounds
-        doc._.emoji = count_emoji(text)
-        doc._.unaccented = is_unaccented(normal)
+        ext = doc._
+        ext.raw_text = text
+        # Doc.text walks every token on each call, and every doc[i] makes a Token object:
+        # components read this copy of the text and these offsets instead.
+        ext.text, ext.offsets = _text_and_offsets(words, spaces)
+        ext.words = words
+        ext.sentence_bounds = bounds
+        ext.emoji = count_emoji(text)
+        ext.unaccented = is_unaccented(normal)
         return doc
 
     # spaCy calls these when it saves a pipeline; the tokenizer has no state of its own.
@@ -78,6 +81,34 @@ class UndertheseaTokenizer:
 
     def from_disk(self, _path: Path, **_: object) -> UndertheseaTokenizer:
         return self
+
+
+def _text_and_offsets(
+    words: list[str], spaces: list[bool]
+) -> tuple[str, list[tuple[int, int]]]:
+    """The text of the Doc built from ``words`` and ``spaces``, and each token's (start, end)
+    in it: what ``Doc.text`` and ``(token.idx, token.idx + len(token.text))`` give."""
+    pieces: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for word, space in zip(words, spaces, strict=True):
+        end = position + len(word)
+        offsets.append((position, end))
+        if space:
+            pieces.append(word + " ")
+            position = end + 1
+        else:
+            pieces.append(word)
+            position = end
+    return "".join(pieces), offsets
+
+
+def token_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each token in ``doc._.text``, as the tokenizer recorded them."""
+    offsets: list[tuple[int, int]] | None = doc._.offsets
+    if offsets is None:
+        offsets = [(t.idx, t.idx + len(t.text)) for t in doc]
+    return offsets
 
 
 def _sentence_offsets(text: str) -> list[int]:
@@ -106,6 +137,7 @@ def _align(
     first_tokens: list[int] = []
     pending = list(reversed(sentence_starts))
     position = 0
+    length = len(text)
     for word in segmented:
         start = text.find(word, position)
         if start < 0:  # underthesea changed the word; keep it, assume a space after it
@@ -113,6 +145,15 @@ def _align(
             spaces.append(True)
             continue
         end = start + len(word)
+        if not pending or pending[-1] >= max(end, start + 1):
+            # No sentence starts in or at this word (most words): it is one piece.
+            piece = word.strip()
+            if piece:
+                words.append(piece)
+                stop = start + len(word.rstrip())
+                spaces.append(stop < length and text[stop].isspace())
+            position = end
+            continue
         pieces = [(start, end)]
         while pending and start < pending[-1] < end:
             cut = pending[-1]
@@ -225,19 +266,20 @@ def make_topic_relevance(nlp: Language, name: str, saturation: int) -> Callable[
         terms: list[str] = []
         starts: list[int] = []
         cues: dict[str, list[str]] = {}
-        text: str = doc._.text
-        scanned = LEXICON.scan(text, doc._.unaccented)
+        ext = doc._
+        text: str = ext.text
+        unaccented: bool = ext.unaccented
+        scanned = LEXICON.scan(text, unaccented)
         for hit in scanned:
             if hit.group == TOPIC_GROUP:
                 terms.append(hit.phrase)
                 starts.append(hit.start)
-        tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
-        for hit in cue_hits(text, tokens, doc._.unaccented, scanned):
+        for hit in cue_hits(text, token_offsets(doc), unaccented, scanned):
             cues.setdefault(hit.group, []).append(hit.phrase)
-        doc._.topic_terms = terms
-        doc._.topic_starts = starts
-        doc._.topic_score = min(1.0, len(set(terms)) / saturation)
-        doc._.cues = {name: cues[name] for name in CUE_NAMES if name in cues}
+        ext.topic_terms = terms
+        ext.topic_starts = starts
+        ext.topic_score = min(1.0, len(set(terms)) / saturation)
+        ext.cues = {name: cues[name] for name in CUE_NAMES if name in cues}
         return doc
 
     return score
@@ -270,14 +312,15 @@ def make_claim_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def find(doc: Doc) -> Doc:
         claims: list[Span] = []
         ent_starts = {ent.start for ent in doc.ents}
-        topic_starts: list[int] = doc._.topic_starts or []
-        full: str = doc._.text
-        for start, end in doc._.sentence_bounds or ():
+        ext = doc._
+        topic_starts: list[int] = ext.topic_starts or []
+        full: str = ext.text
+        offsets = token_offsets(doc)
+        for start, end in ext.sentence_bounds or ():
             if end - start < 4:
                 continue
-            first = doc[start].idx
-            last_token = doc[end - 1]
-            last = last_token.idx + len(last_token.text)
+            first = offsets[start][0]
+            last = offsets[end - 1][1]
             text = full[first:last]
             if text.endswith("?"):
                 continue
@@ -287,9 +330,8 @@ def make_claim_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             signs += any(first <= offset < last for offset in topic_starts)
             signs += bool(_CLAIM_MARKERS.search(text))
             signs -= bool(_OPINION_OPENERS.search(text))
-            sent = doc[start:end]
             if signs >= CLAIM_MIN_SIGNS:
-                claims.append(sent)
+                claims.append(doc[start:end])
         doc._.claim_sentences = claims
         return doc
 
