@@ -24,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "migrate", help="build a new versioned index from the current schema and switch the alias"
     )
     actions.add_parser(
+        "compact", help="merge the search index after a large load (a backfill, a big spool)"
+    )
+    actions.add_parser(
         "retention", help="delete items older than KIEMCHUNG_RETENTION_DAYS (audit log kept)"
     )
     dead = actions.add_parser("dead-letters", help="items the store refused, with the reason")
@@ -59,6 +62,18 @@ def run(args: argparse.Namespace) -> int:
             report = store.migrate()
             print(f"migrated {report.copied} items from {report.source} to {report.target}"
                   f" ({report.caught_up} caught up after the copy)")
+            if report.segments is not None:
+                print(f"segments of the new index: {report.segments[0]} after the copy, "
+                      f"{report.segments[1]} after the merge")
+        elif args.action == "compact":
+            print(f"merging the search index of {_where(settings)} (searches keep working)…",
+                  flush=True)
+            compacted = store.compact()
+            if compacted.segments_before is None:
+                print(f"compacted {compacted.target}")
+            else:
+                print(f"compacted {compacted.target}: {compacted.segments_before} segments → "
+                      f"{compacted.segments_after}")
         elif args.action == "retention":
             removed = enforce_retention(store, settings.retention_days, now_utc())
             print(f"deleted {removed} items older than {settings.retention_days} days"

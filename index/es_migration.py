@@ -6,6 +6,8 @@ test node has no ``_reindex``):
 1. note the highest sequence number of the live index, after a refresh;
 2. put the index template of the current schema (``<prefix>-items-v*``), create
    ``<prefix>-items-v<N>-<stamp>`` from it and copy every document;
+   then force-merge it to a few segments (``index.es_segments``), so searches never meet the
+   dozens of segments a bulk copy leaves;
 3. point the alias at the new index in one atomic ``_aliases`` call;
 4. catch up: documents written to the old index after step 1 (a reviewer's verdict, a nightly
    write) are merged into the new one with optimistic concurrency (``if_seq_no``), keeping the
@@ -26,6 +28,7 @@ from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
 from core.clock import now_utc, parse_iso
 from index.documents import PIPELINE_FIELDS, rebuilt_document
 from index.es_schema import IndexLayout, IndexNames, ensure_template, load_schema
+from index.es_segments import merge_segments
 from index.query import MigrationReport
 
 COPY_BATCH = 500
@@ -90,6 +93,7 @@ def migrate_items(
     )
     if on_copied is not None:
         on_copied()
+    segments = merge_segments(client, new)
     client.indices.update_aliases(
         actions=[
             {"remove": {"index": old, "alias": alias}},
@@ -102,7 +106,8 @@ def migrate_items(
     )
     caught_up = sum(_merge(client, new, hit["_id"], hit["_source"]) for hit in changed)
     client.indices.refresh(index=new)
-    return MigrationReport(source=old, target=new, copied=int(copied), caught_up=caught_up)
+    return MigrationReport(source=old, target=new, copied=int(copied), caught_up=caught_up,
+                           segments=segments)
 
 
 def _time(value: Any) -> datetime | None:

@@ -40,6 +40,7 @@ from index.highlight import search_hit
 from index.query import (
     AggregateBy,
     AuditEntry,
+    CompactReport,
     DeadLetter,
     MigrationReport,
     SearchQuery,
@@ -605,6 +606,15 @@ class ElasticStore:
                 for form in forms_of(hit["_source"])
             )
             return report
+
+    def compact(self) -> CompactReport:
+        from index.es_migration import live_index
+        from index.es_segments import merge_segments
+
+        with _unavailable_on_connection_error():
+            index = live_index(self.client, self.names.items_alias)
+            before, after = merge_segments(self.client, index)
+        return CompactReport(target=index, segments_before=before, segments_after=after)
 
     def refresh(self) -> None:
         with _unavailable_on_connection_error():

@@ -131,3 +131,16 @@ class MigrationReport:
     target: str
     copied: int
     caught_up: int = 0
+    #: Segments of the new index after the copy, and after the merge that ends it
+    #: (Elasticsearch only; ``index.es_segments``).
+    segments: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class CompactReport:
+    """What ``ItemStore.compact`` did: which index or table, and (Elasticsearch) its segments
+    before and after."""
+
+    target: str
+    segments_before: int | None = None
+    segments_after: int | None = None

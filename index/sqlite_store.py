@@ -21,6 +21,7 @@ from index.highlight import search_hit
 from index.query import (
     AggregateBy,
     AuditEntry,
+    CompactReport,
     DeadLetter,
     MigrationReport,
     SearchQuery,
@@ -465,6 +466,15 @@ class SqliteStore(SqliteFile):
             copied = self._rebuild_search(db)
         where = f"{self.path}#{SEARCH_TABLE}"
         return MigrationReport(source=where, target=where, copied=copied)
+
+    def compact(self) -> CompactReport:
+        """Merge the full-text index's b-trees into one (FTS5 ``optimize``) and refresh the
+        query planner's statistics."""
+        self.ensure_schema()
+        with self._transaction() as db:
+            db.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')")
+            db.execute("PRAGMA optimize")
+        return CompactReport(target=f"{self.path}#{SEARCH_TABLE}")
 
     def refresh(self) -> None:
         """Writes are visible as soon as they commit."""

@@ -10,6 +10,7 @@ from core.records import IndexedItem, ReviewVerdict
 from index.query import (
     AggregateBy,
     AuditEntry,
+    CompactReport,
     DeadLetter,
     MigrationReport,
     SearchQuery,
@@ -108,6 +109,11 @@ class ItemStore(Protocol):
     def migrate(self) -> MigrationReport:
         """Move every item to a fresh copy of the current schema and switch over atomically;
         verdicts recorded while it runs survive."""
+
+    def compact(self) -> CompactReport:
+        """Merge the search structures after a large load (a backfill, a flushed spool of many
+        nights), so searches do not pay for the many small pieces it left. Items, verdicts and
+        results do not change; searches keep working while it runs."""
 
     def refresh(self) -> None:
         """Make recent writes visible to search (a no-op where writes are visible at once)."""

@@ -172,3 +172,79 @@ def test_a_migration_builds_the_new_index_from_the_versioned_template(
         assert client.indices.get_mapping(index=by_hand)[by_hand]["mappings"] == mapping
     finally:
         store.close()
+
+
+def _load_in_pieces(store: ItemStore, pieces: int) -> list:
+    """Items written in ``pieces`` refreshed batches: on Elasticsearch, a segment each."""
+    items = [
+        make_item(f"https://pieces.example/{n}", text=f"Thủy điện xả lũ, tin số {n}",
+                  label="disaster_hoax" if n % 3 else "none", score=n / 100)
+        for n in range(pieces * 10)
+    ]
+    for start in range(0, len(items), 10):
+        assert store.upsert(items[start : start + 10]).ok
+        store.refresh()
+    return items
+
+
+def test_compact_changes_no_item_and_no_answer(store: ItemStore) -> None:
+    items = _load_in_pieces(store, 8)
+    store.record_verdict(ReviewVerdict(item_id=items[4].id, verdict="confirmed",
+                                       label="disaster_hoax", reviewer="a"))
+    store.refresh()
+    query = SearchQuery(text="thuy dien xa lu", sort="relevance", size=100)
+    before = [(hit.stored.id, hit.highlights) for hit in store.search(query).hits]
+    store.compact()
+    store.refresh()
+    assert [(hit.stored.id, hit.highlights) for hit in store.search(query).hits] == before
+    assert len(before) == store.count() == len(items)
+    got = store.get(items[4].id)
+    assert got is not None and got.verdict is not None and got.verdict.verdict == "confirmed"
+    assert store.upsert([items[0]]).ok  # and the store takes writes as before
+
+
+def test_compact_merges_a_loaded_index_to_a_few_segments(
+    es_url: str, es_prefix: str, tmp_path: Path
+) -> None:
+    from index.es_segments import MERGED_SEGMENTS
+    from index.es_store import ElasticStore
+
+    store = open_store(Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix))
+    assert isinstance(store, ElasticStore)
+    try:
+        _load_in_pieces(store, MERGED_SEGMENTS + 3)
+        report = store.compact()
+        assert report.segments_before is not None and report.segments_before > MERGED_SEGMENTS
+        assert report.segments_after is not None and report.segments_after <= MERGED_SEGMENTS
+    finally:
+        store.close()
+
+
+def test_a_migration_merges_the_copy_before_searches_meet_it(
+    es_url: str, es_prefix: str, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import index.es_migration as es_migration
+    from index.es_segments import MERGED_SEGMENTS, segment_count
+    from index.es_store import ElasticStore
+
+    store = open_store(Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix))
+    assert isinstance(store, ElasticStore)
+    try:
+        items = _load_in_pieces(store, MERGED_SEGMENTS + 3)
+        monkeypatch.setattr(es_migration, "COPY_BATCH", 10)  # a refreshed segment per batch
+        seen: list[int] = []
+
+        def count_copy() -> None:
+            copies = [name for name in store.client.indices.get(index=f"{es_prefix}-items-v*")
+                      if name != es_migration.live_index(store.client, store.names.items_alias)]
+            seen.extend(segment_count(store.client, name) for name in copies)
+
+        report = es_migration.migrate_items(store.client, store.names, on_copied=count_copy)
+        assert report.copied == len(items)
+        assert seen and seen[0] > MERGED_SEGMENTS  # what a search would have met
+        assert report.segments is not None and report.segments[0] == seen[0]
+        assert segment_count(store.client, report.target) <= MERGED_SEGMENTS
+        assert list(store.client.indices.get_alias(name=store.names.items_alias)) == [
+            report.target]
+    finally:
+        store.close()
