@@ -14,7 +14,9 @@ gets its documents ready-made.
 
 Then serves the app with uvicorn on 127.0.0.1 and times real HTTP requests of a signed-in
 reviewer: p50 and p95 of the queue page, an item page and a filtered search, next to the same
-queries sent straight to the store (no HTTP, no rendering). The prefix is deleted afterwards
+queries sent straight to the store (no HTTP, no rendering); once on the index as loaded (dozens
+of segments), and again after ``ElasticStore.compact`` (``kiemchung index compact``, what a
+backfill or a migration ends with; ``--no-compact`` skips it). The prefix is deleted afterwards
 unless ``--keep``. Results are in bench/README.md.
 """
 
@@ -182,6 +184,9 @@ def main() -> int:
                         help="items per ElasticStore.upsert call (default: the whole round, as "
                              "the spool hands the store a whole batch)")
     parser.add_argument("--keep", action="store_true", help="keep the bench index")
+    parser.add_argument("--no-compact", action="store_true",
+                        help="time the pages on the index as loaded only, not again after "
+                             "`kiemchung index compact`")
     parser.add_argument("--pages-only", metavar="PREFIX",
                         help="skip indexing: time the pages on the items a previous run left "
                              "under PREFIX (kept, never deleted)")
@@ -195,7 +200,8 @@ def main() -> int:
     settings = Settings(data_dir=data_dir, es_url=args.es_url, index_prefix=prefix)
     store = open_store(settings)
     if args.pages_only:
-        print(f"timing pages on {store.count():,} items already under {prefix}")
+        print(f"timing pages on {store.count():,} items already under {prefix} "
+              f"({_segments(store)} segments)")
         run_pages(store, settings, data_dir, args.requests)
         store.close()
         return 0
@@ -209,7 +215,15 @@ def main() -> int:
         print(f"building the documents (to_document, search streams) took {build:.0f} s; plain "
               f"bulk with that building {args.n / (plain + build):,.0f} items/s, ratio "
               f"{(plain + build) / ours:.2f}")
+        print(f"pages on the index as loaded ({_segments(store)} segments):")
         run_pages(store, settings, data_dir, args.requests)
+        if not args.no_compact:
+            started = time.perf_counter()
+            report = store.compact()
+            print(f"kiemchung index compact: {report.segments_before} segments → "
+                  f"{report.segments_after} in {time.perf_counter() - started:.0f} s")
+            print("pages on the compacted index (what a backfill or migration leaves):")
+            run_pages(store, settings, data_dir, args.requests)
     finally:
         if not args.keep:
             names = list(store.client.indices.get(index=f"{prefix}-*"))  # type: ignore[attr-defined]
@@ -219,9 +233,17 @@ def main() -> int:
     return 0
 
 
+def _segments(store) -> int:  # type: ignore[no-untyped-def]
+    from index.es_migration import live_index
+    from index.es_segments import segment_count
+
+    return segment_count(store.client, live_index(store.client, store.names.items_alias))
+
+
 def run_pages(store, settings: Settings, data_dir: Path, repeat: int) -> None:  # type: ignore[no-untyped-def]
     users = UserStore.in_data_dir(data_dir)
-    users.add("bench", "admin", PASSWORD)
+    if users.get("bench") is None:
+        users.add("bench", "admin", PASSWORD)
     app = create_app(settings, store=store, users=users)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
