@@ -32,6 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--no-challenge", action="store_true", help="skip the challenge set")
     parser.add_argument(
+        "--second-set", type=Path, default=None, metavar="DIR",
+        help="also measure on a second real set read once (rumours.jsonl, social_ok.jsonl: "
+             "see models/second_eval.py); printed only, never written to the report or card",
+    )
+    parser.add_argument(
         "--write-card", action="store_true",
         help="rewrite model_card.md and metrics.json of the evaluated artefacts with this report",
     )
@@ -77,6 +82,28 @@ def run(args: argparse.Namespace) -> int:
         _write_card(args.artefacts or registry.model_dir(settings), report, evaluation)
     print(evaluation)
     print(f"report: {path} (+ .json)")
+    if args.second_set is not None:
+        return _second_set(classifier, args.second_set)
+    return 0
+
+
+def _second_set(classifier: Any, directory: Path) -> int:
+    from models import second_eval
+
+    try:
+        items = second_eval.load(directory)
+    except second_eval.BadSecondSet as exc:
+        print(f"kiemchung evaluate: {exc}", file=sys.stderr)
+        return 2
+    if not items:
+        print(f"kiemchung evaluate: nothing to read in {directory} (expected "
+              f"{second_eval.RUMOURS_FILE} or {second_eval.POSTS_FILE})", file=sys.stderr)
+        return 2
+    report = second_eval.evaluate(classifier, items)
+    print(second_eval.format_report(report, directory))
+    for error in report["errors"]:
+        print(f"  {error['id']}: gold {error['gold']}, model {error['label']} "
+              f"{error['score']:.2f}{' flagged' if error['flagged'] else ''}")
     return 0
 
 
