@@ -3,11 +3,15 @@ on SQLite and on a real Elasticsearch node alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from core.records import Enrichment, ReviewVerdict
 from core.settings import Settings
+from index.es_store import ElasticStore
 from index.factory import open_store
 from index.query import SearchQuery
 from index.store import ItemStore
@@ -151,27 +155,30 @@ def test_retention_policy_follows_the_setting(store: ItemStore) -> None:
     assert store.count() == 1
 
 
-def test_a_migration_builds_the_new_index_from_the_versioned_template(
-    es_url: str, es_prefix: str, tmp_path: Path
-) -> None:
-    from index.es_schema import load_schema
-    from index.es_store import ElasticStore
-
+@pytest.fixture
+def elastic(es_url: str, es_prefix: str, tmp_path: Path) -> Iterator[ElasticStore]:
+    """The Elasticsearch store alone, for what only it has (indices, templates, segments)."""
     store = open_store(Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix))
     assert isinstance(store, ElasticStore)
-    try:
-        report = store.migrate()
-        client = store.client
-        mapping = client.indices.get_mapping(index=report.target)[report.target]["mappings"]
-        assert mapping["dynamic"] == "strict" and mapping["properties"]["label"] == {
-            "type": "keyword"}
-        assert set(mapping["properties"]) == set(load_schema("items")["mappings"]["properties"])
-        assert list(client.indices.get_alias(name=store.names.items_alias)) == [report.target]
-        by_hand = f"{es_prefix}-items-v99"
-        client.indices.create(index=by_hand)
-        assert client.indices.get_mapping(index=by_hand)[by_hand]["mappings"] == mapping
-    finally:
-        store.close()
+    yield store
+    store.close()
+
+
+def test_a_migration_builds_the_new_index_from_the_versioned_template(
+    elastic: ElasticStore, es_prefix: str
+) -> None:
+    from index.es_schema import load_schema
+
+    report = elastic.migrate()
+    client = elastic.client
+    mapping = client.indices.get_mapping(index=report.target)[report.target]["mappings"]
+    assert mapping["dynamic"] == "strict" and mapping["properties"]["label"] == {
+        "type": "keyword"}
+    assert set(mapping["properties"]) == set(load_schema("items")["mappings"]["properties"])
+    assert list(client.indices.get_alias(name=elastic.names.items_alias)) == [report.target]
+    by_hand = f"{es_prefix}-items-v99"
+    client.indices.create(index=by_hand)
+    assert client.indices.get_mapping(index=by_hand)[by_hand]["mappings"] == mapping
 
 
 def _load_in_pieces(store: ItemStore, pieces: int) -> list:
@@ -203,48 +210,34 @@ def test_compact_changes_no_item_and_no_answer(store: ItemStore) -> None:
     assert store.upsert([items[0]]).ok  # and the store takes writes as before
 
 
-def test_compact_merges_a_loaded_index_to_a_few_segments(
-    es_url: str, es_prefix: str, tmp_path: Path
-) -> None:
+def test_compact_merges_a_loaded_index_to_a_few_segments(elastic: ElasticStore) -> None:
     from index.es_segments import MERGED_SEGMENTS
-    from index.es_store import ElasticStore
 
-    store = open_store(Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix))
-    assert isinstance(store, ElasticStore)
-    try:
-        _load_in_pieces(store, MERGED_SEGMENTS + 3)
-        report = store.compact()
-        assert report.segments_before is not None and report.segments_before > MERGED_SEGMENTS
-        assert report.segments_after is not None and report.segments_after <= MERGED_SEGMENTS
-    finally:
-        store.close()
+    _load_in_pieces(elastic, MERGED_SEGMENTS + 3)
+    report = elastic.compact()
+    assert report.segments_before is not None and report.segments_before > MERGED_SEGMENTS
+    assert report.segments_after is not None and report.segments_after <= MERGED_SEGMENTS
 
 
 def test_a_migration_merges_the_copy_before_searches_meet_it(
-    es_url: str, es_prefix: str, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    elastic: ElasticStore, es_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import index.es_migration as es_migration
     from index.es_segments import MERGED_SEGMENTS, segment_count
-    from index.es_store import ElasticStore
 
-    store = open_store(Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix))
-    assert isinstance(store, ElasticStore)
-    try:
-        items = _load_in_pieces(store, MERGED_SEGMENTS + 3)
-        monkeypatch.setattr(es_migration, "COPY_BATCH", 10)  # a refreshed segment per batch
-        seen: list[int] = []
+    client = elastic.client
+    items = _load_in_pieces(elastic, MERGED_SEGMENTS + 3)
+    monkeypatch.setattr(es_migration, "COPY_BATCH", 10)  # a refreshed segment per batch
+    seen: list[int] = []
 
-        def count_copy() -> None:
-            copies = [name for name in store.client.indices.get(index=f"{es_prefix}-items-v*")
-                      if name != es_migration.live_index(store.client, store.names.items_alias)]
-            seen.extend(segment_count(store.client, name) for name in copies)
+    def count_copy() -> None:
+        live = es_migration.live_index(client, elastic.names.items_alias)
+        seen.extend(segment_count(client, name)
+                    for name in client.indices.get(index=f"{es_prefix}-items-v*") if name != live)
 
-        report = es_migration.migrate_items(store.client, store.names, on_copied=count_copy)
-        assert report.copied == len(items)
-        assert seen and seen[0] > MERGED_SEGMENTS  # what a search would have met
-        assert report.segments is not None and report.segments[0] == seen[0]
-        assert segment_count(store.client, report.target) <= MERGED_SEGMENTS
-        assert list(store.client.indices.get_alias(name=store.names.items_alias)) == [
-            report.target]
-    finally:
-        store.close()
+    report = es_migration.migrate_items(client, elastic.names, on_copied=count_copy)
+    assert report.copied == len(items)
+    assert seen and seen[0] > MERGED_SEGMENTS  # what a search would have met
+    assert report.segments is not None and report.segments[0] == seen[0]
+    assert segment_count(client, report.target) <= MERGED_SEGMENTS
+    assert list(client.indices.get_alias(name=elastic.names.items_alias)) == [report.target]
