@@ -49,7 +49,7 @@ from index.query import (
     UpsertReport,
 )
 from index.search_plan import QueryPlan, plan_query, word_candidates
-from index.search_text import SEARCH_FIELDS, fold
+from index.search_text import fold
 from index.store import StoreUnavailable
 from index.verdict_rules import check_verdict, undo_entry, undoable
 
@@ -65,9 +65,6 @@ BULK_MAX_RETRIES = 6
 
 #: Statuses that mean "not now": the item is retried by a later run, never dead-lettered.
 _TRANSIENT_STATUSES = frozenset({429, 503})
-#: The search streams are derived from the text and read by nothing but the index; a page of
-#: 25 hits without them is about half the bytes to serialise, send and parse.
-_READ_EXCLUDES = list(SEARCH_FIELDS)
 _TERMS_FIELDS = {"label": "label", "source": "source_id", "province": "provinces",
                  "entity": "entities", "source_kind": "source_kind", "verdict": "review.verdict"}
 PIT_KEEP_ALIVE = "2m"
@@ -364,7 +361,7 @@ class ElasticStore:
         with _unavailable_on_connection_error():
             try:
                 found = self.client.get(
-                    index=self.names.items_alias, id=item_id, source_excludes=_READ_EXCLUDES
+                    index=self.names.items_alias, id=item_id
                 )
             except NotFoundError:
                 return None
@@ -383,7 +380,6 @@ class ElasticStore:
                 size=query.size,
                 track_total_hits=True,
                 aggs={name: _aggregation(name, facet_size, self.zone) for name in facets} or None,
-                source_excludes=_READ_EXCLUDES,
             )
         hits = [search_hit(stored_item(hit["_source"]), plan) for hit in found["hits"]["hits"]]
         return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits,
@@ -563,7 +559,6 @@ class ElasticStore:
                         size=batch,
                         search_after=after,
                         track_total_hits=False,
-                        source_excludes=_READ_EXCLUDES,
                             )
                 hits = found["hits"]["hits"]
                 if not hits:
