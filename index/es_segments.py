@@ -1,11 +1,12 @@
 """Segments of an Elasticsearch index, and merging them after a large load.
 
 An index filled in one go (a migration's copy, a backfill of months of items) ends in dozens of
-segments; every query then pays a per-segment cost for each of its clauses, and the analyst's
-filtered search on a million items slows by about half (``bench/review_bench.py``). The node's
-merge policy only gets there slowly, so a large load ends with a force-merge to a few segments.
-A few, not one: the index keeps taking nightly writes, and a single huge segment would be
-left out of later merges.
+segments, and every query pays a per-segment cost for each of its clauses (building scorers,
+looking terms up). The node's merge policy gets there slowly, so a large load ends with a
+force-merge to a few segments, as Elasticsearch advises for an index that is done being bulk
+loaded. A few, not one: the index keeps taking nightly writes, and a single huge segment would
+be left out of later merges. The effect on page latency is measured in
+``bench/review_bench.py``; on a million items it is small (bench/README.md).
 """
 
 from __future__ import annotations
