@@ -16,6 +16,9 @@ from markupsafe import Markup
 from core.text import nfc
 
 _SAFE_SCHEMES = frozenset({"http", "https"})
+#: One sanitizer, built once: ``nh3.clean`` builds its configuration on every call, which was
+#: half its cost on a page of 25 hits (about 100 fragments).
+_MARKS_ONLY = nh3.Cleaner(tags={"mark"}, attributes={})
 
 
 def safe_url(url: str | None) -> str | None:
@@ -60,4 +63,4 @@ def mark_sentences(text: str, sentences: list[str]) -> Markup:
 
 def clean_highlight(fragment: str) -> Markup:
     """A store's highlight fragment (already escaped) cleaned once more: only ``<mark>`` stays."""
-    return Markup(nh3.clean(fragment, tags={"mark"}, attributes={}))
+    return Markup(_MARKS_ONLY.clean(fragment))

@@ -120,3 +120,13 @@ def test_security_log_cannot_be_edited(users: UserStore) -> None:
         db.execute("DELETE FROM security_log")
     db.close()
     assert users.events()[0].outcome == "ok"
+
+
+def test_a_highlight_keeps_only_bare_mark_tags() -> None:
+    from dashboards.render import clean_highlight
+
+    fragment = ('…<mark>thủy điện</mark> <script>window.__pwned=4</script>'
+                '<mark onclick="window.__pwned=5">xả lũ</mark> <b>gấp</b> &amp; <img src=x>')
+    for _ in range(2):  # the sanitizer is built once and reused
+        assert str(clean_highlight(fragment)) == (
+            "…<mark>thủy điện</mark> <mark>xả lũ</mark> gấp &amp; ")
