@@ -59,9 +59,15 @@ def _unrelated() -> IndexedItem:
                      text="Trời nắng, nhiệt độ cao nhất 31 độ.", published=START)
 
 
-@pytest.fixture
-def alert_app(tmp_path: Path) -> Iterator[tuple[FastAPI, Alert]]:
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def alert_app(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[FastAPI, Alert]]:
+    """The app on either store pair: items and alerts in SQLite, or both in Elasticsearch."""
     settings = Settings(data_dir=tmp_path)
+    if request.param == "elasticsearch":
+        settings = Settings(data_dir=tmp_path, es_url=request.getfixturevalue("es_url"),
+                            index_prefix=request.getfixturevalue("es_prefix"))
     store = open_store(settings)
     copies = _copies()
     store.upsert([*copies, _denial(), _unrelated()])
