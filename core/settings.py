@@ -90,6 +90,11 @@ class Settings:
                              "again each crawl (conditional request) to catch corrections "
                              "(0: never)"}
     )
+    recheck_max: int = field(
+        default=200, metadata={"help": "Most of one source's articles asked again per crawl, "
+                               "least recently checked first, so a busy source's checks spread "
+                               "over several nights (0: no limit)"}
+    )
     secret_key: str | None = field(
         default=None,
         repr=False,
@@ -232,6 +237,8 @@ def load_settings(
     settings = Settings(**values)
     if not 0.0 <= settings.flag_threshold <= 1.0:
         raise SettingsError(f"{ENV_PREFIX}FLAG_THRESHOLD must be in [0, 1]")
+    if settings.recheck_max < 0:
+        raise SettingsError(f"{ENV_PREFIX}RECHECK_MAX must be 0 (no limit) or more")
     # No key is left unset past this point: every process sharing the data directory (the
     # app, the crawler's pseudonymise_authors pipeline, flow workers) reads the same ones.
     return replace(

@@ -72,6 +72,10 @@ def _stats_of(crawler: Crawler, spider: SourceSpider | None) -> SourceStats:
     failed = int(value("kc/failed", 0))
     if value("kc/robots_unreachable", 0) and not failed:
         failed = 1  # the whole host was off limits: this source did not crawl
+    deferred = int(value("kc/recheck_deferred", 0))
+    if deferred:
+        messages.append(f"{deferred} bài để lần sau mới kiểm lại (rechecks deferred: "
+                        f"KIEMCHUNG_RECHECK_MAX)")
     truncated = int(value("kc/text_truncated", 0))
     if truncated:
         messages.append(f"{truncated} bài bị cắt ở giới hạn độ dài (text cap reached)")

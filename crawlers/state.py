@@ -213,15 +213,22 @@ class CrawlState:
             )
 
     def pages_to_recheck(self, source_id: str, fetched_after: datetime,
-                         fetched_before: datetime) -> list[PageVersion]:
-        """Articles of the source first fetched in the window, newest first."""
+                         fetched_before: datetime, limit: int = 0) -> tuple[list[PageVersion], int]:
+        """Articles of the source first fetched in the window, least recently checked first
+        (then newest first), at most ``limit`` of them (0: all); and how many were left for a
+        later crawl."""
+        window = (source_id, fetched_after.isoformat(), fetched_before.isoformat())
         rows = self._db.execute(
             "SELECT item_id, url, content_hash, version, etag, last_modified FROM page_version "
             "WHERE source_id = ? AND first_fetched >= ? AND first_fetched < ? "
-            "ORDER BY first_fetched DESC",
-            (source_id, fetched_after.isoformat(), fetched_before.isoformat()),
-        )
-        return [PageVersion(*row) for row in rows]
+            "ORDER BY last_checked ASC, first_fetched DESC LIMIT ?",
+            (*window, limit if limit > 0 else -1),
+        ).fetchall()
+        (total,) = self._db.execute(
+            "SELECT COUNT(*) FROM page_version "
+            "WHERE source_id = ? AND first_fetched >= ? AND first_fetched < ?", window,
+        ).fetchone()
+        return [PageVersion(*row) for row in rows], int(total) - len(rows)
 
     def confirm_success(self, source_id: str) -> None:
         """The items of the source's deferred crawl are stored: its success counts now."""

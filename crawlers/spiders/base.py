@@ -167,8 +167,11 @@ class SourceSpider(scrapy.Spider):
         started = self.context.started or now_utc()
         if days <= 0:
             return
-        pages = self.context.state.pages_to_recheck(
-            self.source.id, started - timedelta(days=days), started)
+        pages, deferred = self.context.state.pages_to_recheck(
+            self.source.id, started - timedelta(days=days), started,
+            limit=self.context.settings.recheck_max)
+        if deferred:
+            self.stats_inc("kc/recheck_deferred", deferred)
         for page in pages:
             headers = {}
             if page.etag:

@@ -78,3 +78,28 @@ def test_only_recent_articles_are_rechecked_and_removed_ones_are_said(settings: 
     assert stats.skipped_by == {"removed": 1} and stats.status == "ok", gone.summary_lines()
     assert any("removed" in message for message in stats.messages)
     assert len(_items(out)) == 1
+
+
+def test_a_busy_sources_rechecks_are_capped_and_rotate_over_crawls(settings: Settings,
+                                                                   tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    pages = [f"/bai/tin-moi-truong-so-{n}-100010{n}.html" for n in range(3)]
+    for n, page in enumerate(pages):
+        write(root, page.lstrip("/"), article_html(f"{TITLE} ({n})"))
+    write(root, "sitemap.xml", sitemap(pages))
+    sources = sources_file(tmp_path / "sources.yaml", source("bao", "sitemap", "/sitemap.xml"))
+    out = tmp_path / "items.jsonl"
+    capped = replace(settings, recheck_max=2)
+    with LocalSite(root) as site:
+        crawl(capped, out, sources_file=sources, base_url=site.base_url)
+        second = crawl(capped, out, sources_file=sources, base_url=site.base_url)
+        after_second = [site.requests.count(page) for page in pages]
+        third = crawl(capped, out, sources_file=sources, base_url=site.base_url)
+        after_third = [site.requests.count(page) for page in pages]
+    # Two of three asked again, and the run says one waits; the next crawl starts with it.
+    assert sorted(after_second) == [1, 2, 2]
+    assert second.per_source["bao"].rechecked == 2
+    assert any("rechecks deferred" in m for m in second.per_source["bao"].messages)
+    left_out = after_second.index(1)
+    assert after_third[left_out] == 2 and sum(after_third) == sum(after_second) + 2
+    assert third.per_source["bao"].rechecked == 2 and len(_items(out)) == 3
