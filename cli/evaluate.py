@@ -8,9 +8,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.settings import load_settings
+
+if TYPE_CHECKING:
+    from models.predict import NarrativeClassifier
+    from models.real_eval import RealItem
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
     )
     from models.predict import NarrativeClassifier
 
+    second_set = _read_second_set(args.second_set) if args.second_set is not None else None
+    if second_set == []:
+        return 2  # said why; read before the long evaluation, not after it
     bad: list[BadLine] = []
     examples = by_split(load_corpus(args.corpus or CORPUS_DIR, (), bad), args.split)
     for line in bad:
@@ -82,29 +89,36 @@ def run(args: argparse.Namespace) -> int:
         _write_card(args.artefacts or registry.model_dir(settings), report, evaluation)
     print(evaluation)
     print(f"report: {path} (+ .json)")
-    if args.second_set is not None:
-        return _second_set(classifier, args.second_set)
+    if second_set:
+        _print_second_set(classifier, args.second_set, second_set)
     return 0
 
 
-def _second_set(classifier: Any, directory: Path) -> int:
+def _read_second_set(directory: Path) -> list[RealItem]:
+    """The second set's items; an empty list after saying why when there are none to read."""
     from models import second_eval
 
     try:
         items = second_eval.load(directory)
     except second_eval.BadSecondSet as exc:
         print(f"kiemchung evaluate: {exc}", file=sys.stderr)
-        return 2
+        return []
     if not items:
         print(f"kiemchung evaluate: nothing to read in {directory} (expected "
               f"{second_eval.RUMOURS_FILE} or {second_eval.POSTS_FILE})", file=sys.stderr)
-        return 2
+    return items
+
+
+def _print_second_set(
+    classifier: NarrativeClassifier, directory: Path, items: list[RealItem]
+) -> None:
+    from models import second_eval
+
     report = second_eval.evaluate(classifier, items)
     print(second_eval.format_report(report, directory))
     for error in report["errors"]:
         print(f"  {error['id']}: gold {error['gold']}, model {error['label']} "
               f"{error['score']:.2f}{' flagged' if error['flagged'] else ''}")
-    return 0
 
 
 def _write_card(directory: Path, report: dict[str, Any], evaluation: str) -> None:

@@ -77,3 +77,19 @@ def test_a_bad_line_is_named_with_its_file_and_number(
     with pytest.raises(second_eval.BadSecondSet) as caught:
         second_eval.load(tmp_path)
     assert f"{name}:2:" in str(caught.value) and needs in str(caught.value)
+
+
+def test_evaluate_refuses_a_bad_second_set_before_the_long_evaluation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli.main import main
+
+    (tmp_path / second_eval.POSTS_FILE).write_text('{"id": "x", "text": "Mưa", "label": "sai"}\n',
+                                                   encoding="utf-8")
+    reports = tmp_path / "reports"
+    assert main(["evaluate", "--reports", str(reports), "--second-set", str(tmp_path)]) == 2
+    printed = capsys.readouterr()
+    assert f"{second_eval.POSTS_FILE}:1:" in printed.err
+    assert "report:" not in printed.out and not reports.exists()  # nothing was evaluated
+    assert main(["evaluate", "--second-set", str(tmp_path / "absent")]) == 2
+    assert "nothing to read" in capsys.readouterr().err
