@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"written {result.written}; rejected {len(result.failed)}; "
                   f"batches left {result.files_left}")
             return 0 if not result.failed else 1
+    except StoreUnavailable as exc:  # lost mid-way (a long compact or migration): say so
+        print(f"kiemchung index {args.action}: {exc}")
+        return 1
     finally:
         store.close()
     return 0

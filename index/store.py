@@ -113,7 +113,8 @@ class ItemStore(Protocol):
     def compact(self) -> CompactReport:
         """Merge the search structures after a large load (a backfill, a flushed spool of many
         nights), so searches do not pay for the many small pieces it left. Items, verdicts and
-        results do not change; searches keep working while it runs."""
+        results do not change; searches keep working while it runs (on SQLite, writes such
+        as a verdict wait for it, up to the connection's busy timeout)."""
 
     def refresh(self) -> None:
         """Make recent writes visible to search (a no-op where writes are visible at once)."""
