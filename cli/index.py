@@ -40,6 +40,11 @@ def _where(settings: Settings) -> str:
     return f"SQLite {settings.sqlite_path}"
 
 
+def _print_progress(copied: int, total: int) -> None:
+    share = f" ({copied / total:.0%})" if total else ""
+    print(f"  copied {copied:,} of {total:,} items{share}", flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     spool = Spool(settings.data_dir / "spool")
@@ -58,8 +63,13 @@ def run(args: argparse.Namespace) -> int:
             for label, count in sorted(store.count_by_label().items()):
                 print(f"  {label:<20} {count}")
             print(f"batches waiting in the spool: {len(spool.pending())}")
+            if getattr(store, "items_schema_behind", False):
+                print("the items index was made by an older schema: run `kiemchung index "
+                      "migrate` to rebuild it (phrase search is faster after it)")
         elif args.action == "migrate":
-            report = store.migrate()
+            print(f"migrating the items of {_where(settings)} to a fresh index of the current "
+                  "schema (searches and writes keep working)…", flush=True)
+            report = store.migrate(progress=_print_progress)
             print(f"migrated {report.copied} items from {report.source} to {report.target}"
                   f" ({report.caught_up} caught up after the copy)")
             if report.segments is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from core.records import (
     Classification,
@@ -73,15 +73,20 @@ def forms_of(doc: dict[str, Any]) -> set[str]:
     return set(word_forms(tokens))
 
 
+#: The fields of each record type, read once (a search page maps 25 documents).
+_ITEM_FIELDS: Final[tuple[str, ...]] = tuple(CrawledItem.model_fields)
+_ENRICHMENT_FIELDS: Final[tuple[str, ...]] = tuple(Enrichment.model_fields)
+_CLASSIFICATION_FIELDS: Final[tuple[str, ...]] = tuple(Classification.model_fields)
+
+
 def from_document(doc: dict[str, Any]) -> tuple[IndexedItem, ReviewVerdict | None]:
     """Rebuild the record types from a stored document."""
-    item_fields = set(CrawledItem.model_fields)
-    item = CrawledItem.model_validate({k: v for k, v in doc.items() if k in item_fields})
+    item = CrawledItem.model_validate({k: doc[k] for k in _ITEM_FIELDS if k in doc})
     enrichment = Enrichment.model_validate(
-        {k: doc[k] for k in Enrichment.model_fields if doc.get(k) is not None}
+        {k: doc[k] for k in _ENRICHMENT_FIELDS if doc.get(k) is not None}
     )
     classification = Classification.model_validate(
-        {k: doc[k] for k in Classification.model_fields}
+        {k: doc[k] for k in _CLASSIFICATION_FIELDS}
     )
     indexed = IndexedItem(
         item=item,

@@ -19,7 +19,7 @@ The old index is kept for a rollback; deleting it is an operator's decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,8 @@ from index.query import MigrationReport
 
 COPY_BATCH = 500
 MERGE_ATTEMPTS = 10
+#: ``progress`` is told after every this many copied items.
+PROGRESS_EVERY = 20_000
 
 
 def live_index(client: Elasticsearch, alias: str) -> str:
@@ -58,13 +60,15 @@ def _max_seq_no(client: Elasticsearch, index: str) -> int:
 
 def migrate_items(
     client: Elasticsearch, names: IndexNames, *, on_copied: Callable[[], object] | None = None,
-    shards: int | None = None,
+    shards: int | None = None, progress: Callable[[int, int], object] | None = None,
 ) -> MigrationReport:
     """Run the migration; ``on_copied`` runs between the copy and the alias switch, the window
     where a concurrent write would be lost without the catch-up (tests write there).
 
     The new index has ``shards`` primary shards (the live index's count when ``None``) and as
-    many replicas as the live index has now, however they were set."""
+    many replicas as the live index has now, however they were set. ``progress(copied,
+    total)`` is called every ``PROGRESS_EVERY`` items of the copy and at its end; ``total``
+    is the count when the copy began."""
     alias = names.items_alias
     old = live_index(client, alias)
     live = client.indices.get_settings(index=old, name="index.number_of_*")[old]["settings"]
@@ -79,18 +83,20 @@ def migrate_items(
     ensure_template(client, names.items_template, names.items_pattern, load_schema("items"))
     client.indices.create(index=new, settings={"number_of_shards": layout.shards,
                                                "number_of_replicas": layout.replicas})
-    copied, _ = helpers.bulk(
-        client,
-        (
+    total = int(client.count(index=old)["count"])
+
+    def copies() -> Iterator[dict[str, Any]]:
+        for read, hit in enumerate(helpers.scan(client, index=old, size=COPY_BATCH), 1):
             # Search streams are computed again: a new schema may index the text differently.
-            {"_op_type": "create", "_index": new, "_id": hit["_id"],
-             "_source": rebuilt_document(hit["_source"])}
-            for hit in helpers.scan(client, index=old, size=COPY_BATCH)
-        ),
-        chunk_size=COPY_BATCH,
-        max_retries=6,
-        refresh=True,
-    )
+            yield {"_op_type": "create", "_index": new, "_id": hit["_id"],
+                   "_source": rebuilt_document(hit["_source"])}
+            if progress is not None and read % PROGRESS_EVERY == 0:
+                progress(read, total)
+
+    copied, _ = helpers.bulk(client, copies(), chunk_size=COPY_BATCH, max_retries=6,
+                             refresh=True)
+    if progress is not None:
+        progress(int(copied), total)
     if on_copied is not None:
         on_copied()
     segments = merge_segments(client, new)

@@ -16,7 +16,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
 
-ITEMS_SCHEMA_VERSION = 1
+ITEMS_SCHEMA_VERSION = 2
 VERDICTS_SCHEMA_VERSION = 1
 DEADLETTER_SCHEMA_VERSION = 1
 WORDS_SCHEMA_VERSION = 1
@@ -115,22 +115,29 @@ def missing_fields(live: dict[str, Any], wanted: dict[str, Any]) -> dict[str, An
 def ensure_index(
     client: Elasticsearch, alias: str, index: str, schema: dict[str, Any],
     layout: IndexLayout | None = None,
-) -> None:
+) -> int | None:
     """Create ``index`` with ``schema`` and point ``alias`` at it, unless the alias exists.
 
     Where the alias exists, its mapping is read, and only fields the schema added since
     (additive changes only) are put on the index behind it. A store opened on an up-to-date
     index therefore only reads index metadata: the nightly run's credentials need no right to
     change mappings or settings (``docs/OPERATIONS.md``).
+
+    Returns the schema version the existing index was created with (0 if it does not say),
+    or ``None`` when the index was created now. A change that is not additive (how a field
+    is indexed) reaches an existing index only through a migration.
     """
     if client.indices.exists_alias(name=alias):
         live = client.indices.get_mapping(index=alias)
+        versions = []
         for name, body in live.items():
-            properties = body.get("mappings", {}).get("properties", {})
-            missing = missing_fields(properties, schema["mappings"]["properties"])
+            mappings = body.get("mappings", {})
+            versions.append(int(mappings.get("_meta", {}).get("schema_version", 0)))
+            missing = missing_fields(mappings.get("properties", {}),
+                                     schema["mappings"]["properties"])
             if missing:
                 client.indices.put_mapping(index=name, properties=missing)
-        return
+        return min(versions, default=0)
     try:
         client.indices.create(
             index=index,
@@ -144,6 +151,12 @@ def ensure_index(
             raise
         if not client.indices.exists_alias(name=alias):
             client.indices.put_alias(index=index, name=alias, is_write_index=True)
+    return None
+
+
+def schema_version(schema: dict[str, Any]) -> int:
+    """The version a schema file declares (``mappings._meta.schema_version``)."""
+    return int(schema["mappings"].get("_meta", {}).get("schema_version", 0))
 
 
 def ensure_template(client: Elasticsearch, name: str, pattern: str, schema: dict[str, Any]) -> None:

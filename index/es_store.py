@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from itertools import islice
@@ -34,7 +35,7 @@ from index.documents import (
     stored_item,
     to_document,
 )
-from index.es_schema import IndexLayout, IndexNames, ensure_index, load_schema
+from index.es_schema import IndexLayout, IndexNames, ensure_index, load_schema, schema_version
 from index.es_search import SORTS, query_dsl
 from index.highlight import search_hit
 from index.query import (
@@ -52,6 +53,8 @@ from index.search_plan import QueryPlan, plan_query, word_candidates
 from index.search_text import fold
 from index.store import StoreUnavailable
 from index.verdict_rules import check_verdict, undo_entry, undoable
+
+logger = logging.getLogger(__name__)
 
 BULK_CHUNK = 500
 #: Bulk requests in flight at once: while the node indexes one chunk, the next is built,
@@ -158,6 +161,8 @@ class ElasticStore:
         self.layout = layout or IndexLayout()
         # Words this process has put in the vocabulary already: each is sent once.
         self._known_forms: set[str] = set()
+        #: The live items index predates the current schema (``kiemchung index migrate``).
+        self.items_schema_behind = False
 
     def ensure_schema(self) -> None:
         with _unavailable_on_connection_error():
@@ -167,7 +172,15 @@ class ElasticStore:
                 (self.names.deadletter_alias, self.names.deadletter_index, "deadletter"),
                 (self.names.words_alias, self.names.words_index, "words"),
             ):
-                ensure_index(self.client, alias, index, load_schema(schema), self.layout)
+                live = ensure_index(self.client, alias, index, load_schema(schema), self.layout)
+                if schema == "items":
+                    self.items_schema_behind = live is not None and live < schema_version(
+                        load_schema("items"))
+        if self.items_schema_behind:
+            logger.warning(
+                "the items index %s was made by an older schema than this version writes; "
+                "everything works, but `kiemchung index migrate` rebuilds it so that phrase "
+                "search is faster", self.names.items_alias)
 
     def _creates(
         self, items: Iterable[IndexedItem], sent: dict[str, IndexedItem], forms: set[str],
@@ -592,11 +605,12 @@ class ElasticStore:
             deleted, _ = helpers.bulk(self.client, actions, raise_on_error=False, refresh=True)
         return int(deleted)
 
-    def migrate(self) -> MigrationReport:
+    def migrate(self, progress: Callable[[int, int], object] | None = None) -> MigrationReport:
         from index.es_migration import migrate_items
 
         with _unavailable_on_connection_error():
-            report = migrate_items(self.client, self.names, shards=self.layout.shards)
+            report = migrate_items(self.client, self.names, shards=self.layout.shards,
+                                   progress=progress)
             self._add_forms(
                 form
                 for hit in helpers.scan(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import islice
@@ -459,11 +459,14 @@ class SqliteStore(SqliteFile):
             )
             return int(db.execute("DELETE FROM items WHERE date < ?", (bound,)).rowcount)
 
-    def migrate(self) -> MigrationReport:
-        """Rebuild the full-text table from the stored documents, in one transaction."""
+    def migrate(self, progress: Callable[[int, int], object] | None = None) -> MigrationReport:
+        """Rebuild the full-text table from the stored documents, in one transaction (one
+        step: ``progress`` is called once, at the end)."""
         self.ensure_schema()
         with self._transaction() as db:
             copied = self._rebuild_search(db)
+        if progress is not None:
+            progress(copied, copied)
         where = f"{self.path}#{SEARCH_TABLE}"
         return MigrationReport(source=where, target=where, copied=copied)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -106,9 +106,10 @@ class ItemStore(Protocol):
     def apply_retention(self, cutoff: datetime) -> int:
         """Delete items dated before ``cutoff``; return how many. The audit log is kept."""
 
-    def migrate(self) -> MigrationReport:
+    def migrate(self, progress: Callable[[int, int], object] | None = None) -> MigrationReport:
         """Move every item to a fresh copy of the current schema and switch over atomically;
-        verdicts recorded while it runs survive."""
+        verdicts recorded while it runs survive. ``progress(copied, total)`` is called now and
+        then during the copy (a million items take tens of minutes)."""
 
     def compact(self) -> CompactReport:
         """Merge the search structures after a large load (a backfill, a flushed spool of many

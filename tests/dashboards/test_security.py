@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -130,3 +131,20 @@ def test_a_highlight_keeps_only_bare_mark_tags() -> None:
     for _ in range(2):  # the sanitizer is built once and reused
         assert str(clean_highlight(fragment)) == (
             "…<mark>thủy điện</mark> <mark>xả lũ</mark> gấp &amp; ")
+
+
+@pytest.mark.parametrize(("fragment", "cleaned"), [
+    # What index.highlight makes passes unchanged (it skips the sanitizer).
+    ("…mưa &lt;b&gt; <mark>thủy điện</mark> &amp; <mark>xả lũ</mark>…",
+     "…mưa &lt;b&gt; <mark>thủy điện</mark> &amp; <mark>xả lũ</mark>…"),
+    # Anything else is sanitized: another tag, a mark with an attribute or a space, nesting.
+    ("<mark>a</mark><svg onload=alert(1)>", "<mark>a</mark>"),
+    ('<mark class="x">a</mark>', "<mark>a</mark>"),
+    ("<mark >a</mark><script>x</script>", "<mark>a</mark>"),
+    ("<mark><mark>a</mark></mark>", "<mark><mark>a</mark></mark>"),
+    ("<mark>a</mark>\n<iframe src=x></iframe>", "<mark>a</mark>\n"),
+])
+def test_only_inert_highlights_skip_the_sanitizer(fragment: str, cleaned: str) -> None:
+    from dashboards.render import clean_highlight
+
+    assert str(clean_highlight(fragment)) == cleaned

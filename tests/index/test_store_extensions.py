@@ -131,8 +131,10 @@ def test_migrate_keeps_items_and_verdicts(store: ItemStore) -> None:
     store.record_verdict(ReviewVerdict(item_id=items[1].id, verdict="not_misleading",
                                        label="none", reviewer="a"))
     store.refresh()
-    report = store.migrate()
+    told: list[tuple[int, int]] = []
+    report = store.migrate(progress=lambda copied, total: told.append((copied, total)))
     assert report.copied == 3
+    assert told and told[-1] == (3, 3)
     store.ensure_schema()
     store.refresh()
     assert store.count() == 3
@@ -241,3 +243,66 @@ def test_a_migration_merges_the_copy_before_searches_meet_it(
     assert report.segments is not None and report.segments[0] == seen[0]
     assert segment_count(client, report.target) <= MERGED_SEGMENTS
     assert list(client.indices.get_alias(name=elastic.names.items_alias)) == [report.target]
+
+
+def test_a_migration_tells_its_progress(elastic: ElasticStore, monkeypatch: pytest.MonkeyPatch
+                                        ) -> None:
+    import index.es_migration as es_migration
+
+    items = [make_item(f"https://progress.example/{n}", text=f"Tin số {n}") for n in range(7)]
+    assert elastic.upsert(items).ok
+    elastic.refresh()
+    monkeypatch.setattr(es_migration, "PROGRESS_EVERY", 3)
+    told: list[tuple[int, int]] = []
+    report = elastic.migrate(progress=lambda copied, total: told.append((copied, total)))
+    assert report.copied == 7
+    assert told == [(3, 7), (6, 7), (7, 7)]
+
+
+def test_an_index_from_the_older_schema_is_reported_and_migrated_to_phrase_terms(
+    es_url: str, es_prefix: str, tmp_path: Path
+) -> None:
+    """Schema 3 indexes syllable pairs of the phrase fields (``index_phrases``), so a two-word
+    phrase is one term. An index made by schema 2 cannot gain that in place: the store opens
+    it, says so, searches it alike, and a migration rebuilds it."""
+    import copy
+
+    from elasticsearch import Elasticsearch
+
+    from index.es_schema import IndexNames, load_schema
+
+    older = copy.deepcopy(load_schema("items"))
+    older["mappings"]["_meta"]["schema_version"] = 2
+    for spec in older["mappings"]["properties"].values():
+        spec.pop("index_phrases", None)
+    names = IndexNames(es_prefix)
+    client = Elasticsearch(es_url)
+    client.indices.create(index=f"{es_prefix}-items-v1", mappings=older["mappings"],
+                          settings={**older["settings"], "number_of_replicas": 0},
+                          aliases={names.items_alias: {"is_write_index": True}})
+    settings = Settings(data_dir=tmp_path, es_url=es_url, index_prefix=es_prefix)
+    store = open_store(settings)
+    assert isinstance(store, ElasticStore) and store.items_schema_behind
+    items = _items()
+    assert store.upsert(items).ok
+    store.refresh()
+    query = SearchQuery(text="thuy dien", sort="relevance")
+    before = [hit.stored.id for hit in store.search(query).hits]
+    assert len(before) == 2
+
+    report = store.migrate()
+    store.close()
+    store = open_store(settings)
+    assert isinstance(store, ElasticStore) and not store.items_schema_behind
+    mapping = client.indices.get_mapping(index=report.target)[report.target]["mappings"]
+    phrase_fields = {name for name, spec in mapping["properties"].items()
+                     if spec.get("index_phrases")}
+    assert phrase_fields == {"search_title", "search_title_folded", "search_body",
+                             "search_body_folded"}
+    assert [hit.stored.id for hit in store.search(query).hits] == before
+    profiled = client.search(index=names.items_alias, profile=True,
+                             query={"match_phrase": {"search_body_folded": "thuy dien"}})
+    described = str(profiled["profile"]["shards"][0]["searches"][0]["query"])
+    assert "search_body_folded._index_phrase:thuy dien" in described
+    store.close()
+    client.close()
