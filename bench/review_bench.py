@@ -53,6 +53,7 @@ from index.documents import to_document  # noqa: E402
 from index.es_schema import load_schema  # noqa: E402
 from index.factory import open_store  # noqa: E402
 from index.query import SearchQuery  # noqa: E402
+from index.search_text import fold  # noqa: E402
 
 SOURCES = [f"nguon-{n:02d}" for n in range(40)]
 PROVINCES = ["Hà Nội", "Huế", "Quảng Nam", "Nghệ An", "Đà Nẵng", "Cần Thơ", "Lào Cai", "Sơn La"]
@@ -240,6 +241,12 @@ def _segments(store) -> int:  # type: ignore[no-untyped-def]
     return segment_count(store.client, live_index(store.client, store.names.items_alias))
 
 
+def _typed(rng: random.Random) -> str:
+    """One to three of the words, as an analyst types them: half the time without accents."""
+    text = " ".join(rng.sample(WORDS, rng.randint(1, 3)))
+    return fold(text.lower()) if rng.random() < 0.5 else text
+
+
 def run_pages(store, settings: Settings, data_dir: Path, repeat: int) -> None:  # type: ignore[no-untyped-def]
     users = UserStore.in_data_dir(data_dir)
     if users.get("bench") is None:
@@ -267,6 +274,22 @@ def run_pages(store, settings: Settings, data_dir: Path, repeat: int) -> None:  
         date_from=datetime(2026, 1, 1, tzinfo=UTC), date_to=datetime(2026, 6, 30, tzinfo=UTC),
         size=25,
     )
+    # Every request a different search, as an analyst's are: the node's caches cannot answer
+    # a repeat. Folded and accented queries of one to three words, a label, a source, a range.
+    rng = random.Random(11)
+    varied = iter([
+        {"q": _typed(rng), "label": rng.choice(MISLEADING),
+         "source": rng.choice(SOURCES), "date_from": f"2026-0{rng.randint(1, 3)}-01",
+         "date_to": f"2026-0{rng.randint(4, 9)}-28"}
+        for _ in range(repeat + 1)
+    ])
+    varied_store = iter([
+        SearchQuery(text=_typed(rng),
+                    labels=(rng.choice(MISLEADING),), sources=(rng.choice(SOURCES),),
+                    date_from=datetime(2026, rng.randint(1, 3), 1, tzinfo=UTC),
+                    date_to=datetime(2026, rng.randint(4, 9), 28, tzinfo=UTC), size=25)
+        for _ in range(repeat + 1)
+    ])
     cases = {
         "queue page": (
             lambda: client.get("/queue").raise_for_status(),
@@ -280,6 +303,10 @@ def run_pages(store, settings: Settings, data_dir: Path, repeat: int) -> None:  
         "filtered search": (
             lambda: client.get("/search", params=search_params).raise_for_status(),
             lambda: store.search(search_query, facets=FACET_NAMES, facet_size=FACET_SIZE),
+        ),
+        "varied search": (
+            lambda: client.get("/search", params=next(varied)).raise_for_status(),
+            lambda: store.search(next(varied_store), facets=FACET_NAMES, facet_size=FACET_SIZE),
         ),
     }
     print(f"{'page':<16} {'p50 ms':>8} {'p95 ms':>8}   {'store p50':>9} {'store p95':>9}   "
