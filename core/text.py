@@ -33,6 +33,11 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+def fold_char(char: str) -> str:
+    """One character as ``fold_diacritics`` folds it inside NFC text: one character out."""
+    return _fold_char(char)
+
+
 class _FoldTable(dict[int, str]):
     """``_fold_char`` as a ``str.translate`` table, filled on first sight of each character:
     folding then runs in C, several times faster than a Python loop over a long text."""

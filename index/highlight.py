@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
-from core.text import fold_diacritics, nfc
+from core.text import fold_char, fold_diacritics, nfc
 from index.query import SearchHit, StoredItem
 from index.search_plan import QueryPlan
 from index.search_text import normal_form
@@ -18,51 +18,20 @@ MAX_FRAGMENTS = 3
 
 @lru_cache(maxsize=256)
 def _pattern(sequences: tuple[tuple[str, ...], ...]) -> re.Pattern[str] | None:
-    """The sequences as whole syllables with any separators between them, on text in the
-    form they are in."""
+    """The sequences as whole syllables with any separators between them.
+
+    No look-behind: Python's engine would test it at every character of the text;
+    ``_boundary_spans`` checks the character before each match instead."""
     if not sequences:
         return None
     alternatives = (r"[\W_]+".join(re.escape(s) for s in seq) for seq in sequences)
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
-
-
-@cache
-def _unfolded() -> dict[str, str]:
-    """For each ASCII character, every character of the Basic Multilingual Plane that
-    ``fold_diacritics`` turns into it ("d": "dĐđD…"), as a regular-expression class body."""
-    classes: dict[str, list[str]] = {}
-    for code in range(0x10000):
-        char = chr(code)
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        folded = fold_diacritics(char)
-        if folded.isascii() and len(folded) == 1:
-            classes.setdefault(folded, []).append(char)
-    return {folded: "".join(re.escape(c) for c in chars) for folded, chars in classes.items()}
-
-
-@lru_cache(maxsize=256)
-def _unfolded_pattern(sequences: tuple[tuple[str, ...], ...]) -> re.Pattern[str] | None:
-    """The folded sequences as a pattern over text as written (each letter a class of its
-    spellings), so a long text need not be folded to be searched; ``None`` where a sequence
-    holds a character outside ASCII (then the text is folded instead)."""
-    if not sequences or not all(s.isascii() for seq in sequences for s in seq):
-        return None
-    classes = _unfolded()
-
-    def letters(syllable: str) -> str:
-        return "".join(f"[{classes[c]}]" if c in classes else re.escape(c) for c in syllable)
-
-    alternatives = (r"[\W_]+".join(letters(s) for s in seq) for seq in sequences)
-    # No look-behind: Python's engine would test it at every character of the text.
-    # ``_unfolded_spans`` checks the character before each match instead.
     return re.compile(r"(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
-def _unfolded_spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    """What ``_pattern`` finds on the folded text, found on ``text`` itself. A match right
-    after a letter or digit is no match, and the search goes on from the next character,
-    as the look-behind would have it."""
+def _boundary_spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """The matches of ``pattern`` that start a syllable. A match right after a letter or
+    digit is no match, and the search goes on from the next character, as a look-behind
+    would have it."""
     position = 0
     while (found := pattern.search(text, position)) is not None:
         start, end = found.span()
@@ -73,20 +42,38 @@ def _unfolded_spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, 
         position = end
 
 
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@cache
+def _bmp_fold_table() -> str:
+    """``fold_diacritics`` of each character of the Basic Multilingual Plane, as one string
+    ``str.translate`` indexes: a third faster than the dictionary ``fold_diacritics`` uses."""
+    return "".join(
+        chr(code) if 0xD800 <= code <= 0xDFFF else fold_char(chr(code))
+        for code in range(0x10000)
+    )
+
+
+def _folded(original: str) -> str:
+    """``fold_diacritics(original)`` for NFC text, character for character."""
+    if original.isascii():
+        return original.lower()
+    if _BEYOND_BMP.search(original):  # an emoji, say: the table stops at U+FFFF
+        return fold_diacritics(original)
+    return original.translate(_bmp_fold_table())
+
+
 def _spans(original: str, sequences: tuple[tuple[str, ...], ...], exact: bool
            ) -> Iterator[tuple[int, int]] | None:
     """Where the sequences stand in ``original`` (NFC), in order; ``None`` if nowhere can."""
-    if not exact:
-        unfolded = _unfolded_pattern(sequences)
-        if unfolded is not None:
-            return _unfolded_spans(unfolded, original)
     pattern = _pattern(sequences)
     if pattern is None:
         return None
-    haystack = normal_form(original) if exact else fold_diacritics(original)
+    haystack = normal_form(original) if exact else _folded(original)
     if len(haystack) != len(original):  # never expected; marks would land in the wrong place
         return None
-    return (m.span() for m in pattern.finditer(haystack))
+    return _boundary_spans(pattern, haystack)
 
 
 def highlight(text: str, sequences: list[tuple[str, ...]], *, exact: bool) -> list[str]:
