@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
@@ -49,10 +50,17 @@ _BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
 def _bmp_fold_table() -> str:
     """``fold_diacritics`` of each character of the Basic Multilingual Plane, as one string
     ``str.translate`` indexes: a third faster than the dictionary ``fold_diacritics`` uses."""
-    return "".join(
-        chr(code) if 0xD800 <= code <= 0xDFFF else fold_char(chr(code))
-        for code in range(0x10000)
-    )
+    return "".join(map(_table_entry, range(0x10000)))
+
+
+def _table_entry(code: int) -> str:
+    char = chr(code)
+    if char.isascii():
+        return char.lower()
+    # Most of the plane (CJK, symbols) has no decomposition and no case: itself, cheaply.
+    if not unicodedata.decomposition(char) and char.lower() == char and char not in "đĐ":
+        return char
+    return fold_char(char)
 
 
 def _folded(original: str) -> str:
