@@ -105,3 +105,13 @@ def test_a_long_text_gives_three_fragments_from_its_start() -> None:
     assert fragments == reference(text, [("thuy", "dien")])
     assert len(fragments) == MAX_FRAGMENTS
     assert all("<mark>thủy điện</mark>" in f for f in fragments)
+
+
+def test_the_fold_table_is_fold_diacritics_for_every_character_of_the_plane() -> None:
+    from core.text import fold_char
+    from index.highlight import _bmp_fold_table
+
+    table = _bmp_fold_table()
+    differs = [hex(code) for code in range(0x10000)
+               if not 0xD800 <= code <= 0xDFFF and table[code] != fold_char(chr(code))]
+    assert differs == []
